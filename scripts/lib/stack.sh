@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Reading a stack: where it is, its patches in order, what it fixes.
+# A stack is named (mainline, stable-5.4, ...) or given as a directory path
+# (a user's own variant); "none" means no patches at all.
+
+# kff_stack_resolve <stack|dir|none>: sets STACK_NAME and STACK_DIR.
+# shellcheck disable=SC2034 # STACK_NAME is for the caller
+kff_stack_resolve() {
+	local arg=$1
+	if [ "$arg" = none ]; then
+		STACK_NAME=none
+		STACK_DIR=
+		return
+	fi
+	if [[ $arg == */* ]]; then
+		[ -d "$arg" ] || kff_usage_error "stack directory '$arg' does not exist"
+		STACK_DIR=$(cd "$arg" && pwd)
+		STACK_NAME=$(basename "$STACK_DIR")
+		[ -f "$STACK_DIR/series" ] || kff_usage_error "stack directory '$arg' has no series file"
+	else
+		STACK_DIR=$(kff_stack_dir "$arg")
+		STACK_NAME=$arg
+	fi
+	kff_stack_validate_series "$STACK_DIR"
+}
+
+# A quilt series names patch files, one per line, optionally "-pN"; we take
+# only plain "NNNN-name.patch" entries in this directory, each once, existing.
+kff_stack_validate_series() {
+	local dir=$1 line n=0 name opt extra seen=" "
+	while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		line=${line%%#*}
+		read -r name opt extra <<<"$line" || true
+		[ -n "${name:-}" ] || continue
+		[ -z "${extra:-}" ] && { [ -z "${opt:-}" ] || [ "$opt" = -p1 ]; } ||
+			kff_usage_error "malformed series line $n in $dir/series: '$line' (want '<file>.patch [-p1]')"
+		[[ $name =~ ^[A-Za-z0-9][A-Za-z0-9._+-]*\.patch$ ]] ||
+			kff_usage_error "malformed series line $n in $dir/series: '$name' is not a patch file name in this directory"
+		[ -f "$dir/$name" ] ||
+			kff_usage_error "series line $n in $dir/series names '$name', which does not exist"
+		[ -s "$dir/$name" ] || kff_usage_error "patch '$dir/$name' is empty"
+		case $seen in *" $name "*) kff_usage_error "series in $dir lists '$name' twice" ;; esac
+		seen="$seen$name "
+	done <"$dir/series"
+	[ "$seen" != " " ] || kff_usage_error "series in $dir lists no patches"
+}
+
+# Patch paths of the resolved stack in series order.
+kff_stack_files() {
+	[ -n "$STACK_DIR" ] || return 0
+	awk '{ sub(/#.*/, "") } NF { print $1 }' "$STACK_DIR/series" |
+		while read -r p; do printf '%s/%s\n' "$STACK_DIR" "$p"; done
+}
+
+# Which bug a stack fixes (the scripts/status key), from the files it touches.
+kff_stack_bug() {
+	local files
+	files=$(kff_stack_files | xargs -r grep -h '^+++ b/' 2>/dev/null || true)
+	if grep -q 'i387\|fpu-internal' <<<"$files"; then
+		echo xcr0
+	elif grep -q 'arch/x86/kvm\|arch/x86/kernel/fpu' <<<"$files"; then
+		echo tif_need_fpu_load
+	fi
+}
