@@ -51,6 +51,16 @@ setup() {
 	[ "$(tree_sum "$d")" = "$before" ]
 }
 
+@test "a distro tree whose .gitignore ignores everything still applies" {
+	d=$BATS_TEST_TMPDIR/debian-like
+	cp -r "$FIX/tree" "$d" && rm -rf "$d/.git"
+	printf '/*\n!/debian/\n' >"$d/.gitignore"
+	run "$SCRIPTS/apply" "$FIX/stack" "$d" --out "$BATS_TEST_TMPDIR/g"
+	[ "$status" -eq 0 ]
+	[[ $output == *"result: applied 2 patch(es)"* ]]
+	grep -q 'mark_guest_xcr0_live()' "$BATS_TEST_TMPDIR/g/arch/x86/kvm/x86.c"
+}
+
 @test "quilt reports offsets" {
 	d=$BATS_TEST_TMPDIR/shifted
 	cp -r "$FIX/tree" "$d" && rm -rf "$d/.git"
