@@ -111,6 +111,22 @@ setup() {
 	[[ $output != *CONFLICT* ]]
 }
 
+@test "a tree holding part of the stack gets the rest; the part is skipped with the reason" {
+	d=$BATS_TEST_TMPDIR/half
+	git clone -q "$FIX/tree" "$d"
+	fixture_git -C "$d" am -q "$FIX"/stack/0001-*.patch
+	run "$SCRIPTS/apply" "$FIX/stack" "$d" --out "$BATS_TEST_TMPDIR/h"
+	[ "$status" -eq 0 ]
+	[[ $output == *"  [1/2] 0001-x86-fpu-refuse-the-FPU-while-guest-XCR0-is-live.patch: skipped: its change is in the tree ("*")"* ]]
+	[[ $output == *"  [2/2] 0002-KVM-x86-mark-guest-XCR0-live.patch: applied"* ]]
+	[[ $output == *"result: applied 1 patch(es); 1 already in the tree, skipped"* ]]
+	[ "$(git -C "$BATS_TEST_TMPDIR/h" log --format=%s -1)" = "KVM: x86: mark guest XCR0 live" ]
+	# quilt cannot skip a series entry: it says so instead of failing obscurely.
+	run "$SCRIPTS/apply" "$FIX/stack" "$d" --quilt
+	[ "$status" -eq 1 ]
+	[[ $output == *"result: the tree already holds part of stack; quilt cannot skip a patch, use git am (without --quilt)"* ]]
+}
+
 @test "bad input: unknown stack, unknown base, uncached base" {
 	run "$SCRIPTS/apply" no-such-stack fake-3.11
 	[ "$status" -eq 2 ]
