@@ -37,5 +37,5 @@ fetch_or_skip() {
 	fetch_or_skip debian-5.10
 	[ "$(cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | sha256sum)" = "$before" ]
 	grep -q '^PATCHLEVEL = 10$' "$KFF_CACHE/trees/debian-5.10/Makefile"
-	grep -q bullseye "$KFF_CACHE/apt/bullseye/sources.list"
+	grep -q bullseye "$KFF_CACHE/apt/bullseye/sources.list" || [ -f /usr/src/linux-source-5.10.tar.xz ]
 }

@@ -603,40 +603,13 @@ kff_status_verdict() {
 # and CI: a whole tree is not needed to judge one).
 
 # kff_status_debian_tree VERSION DEST: make DEST/ a partial tree of Debian's
-# linux-source-VERSION (5.10 from bullseye, 6.1 and 6.12 from bookworm).
-# Uses /usr/src/linux-source-VERSION.tar.xz when installed, else downloads
-# the package with `apt-get download` (bullseye through a private apt
-# configuration under $KFF_CACHE/apt-bullseye that leaves the system's
-# sources alone). Returns 4 when neither works.
+# linux-source-VERSION (5.10 from bullseye, 6.1 and 6.12 from bookworm),
+# holding only the files status reads. Returns 4 when apt cannot get it.
 kff_status_debian_tree() {
-	local ver=$1 dest=$2 tarball deb apt=() d top
-	tarball=/usr/src/linux-source-$ver.tar.xz
-	if [ ! -f "$tarball" ]; then
-		d=$KFF_CACHE/debian-src
-		mkdir -p "$d"
-		deb=$(find "$d" -maxdepth 1 -name "linux-source-${ver}_*_all.deb" | sort | tail -1)
-		if [ -z "$deb" ]; then
-			case $ver in
-			5.10)
-				local a=$KFF_CACHE/apt-bullseye
-				mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
-				echo 'deb http://deb.debian.org/debian bullseye main' >"$a/sources.list"
-				apt=(-o "Dir::Etc::SourceList=$a/sources.list" -o Dir::Etc::SourceParts=/dev/null
-					-o "Dir::State::Lists=$a/lists" -o "Dir::Cache=$a/cache"
-					-o APT::Sandbox::User=root -qq)
-				timeout 300 apt-get "${apt[@]}" update >/dev/null 2>&1 || return 4
-				;;
-			esac
-			(cd "$d" && timeout 900 apt-get "${apt[@]}" download "linux-source-$ver" >/dev/null 2>&1) || return 4
-			deb=$(find "$d" -maxdepth 1 -name "linux-source-${ver}_*_all.deb" | sort | tail -1)
-			[ -n "$deb" ] || return 4
-		fi
-		rm -rf "$d/x-$ver"
-		mkdir -p "$d/x-$ver"
-		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$d/x-$ver" --wildcards '*/linux-source-*.tar.xz' || return 4
-		tarball=$(find "$d/x-$ver" -name "linux-source-$ver.tar.xz" | head -1)
-		[ -n "$tarball" ] || return 4
-	fi
+	local ver=$1 dest=$2 tarball top
+	# shellcheck source=scripts/lib/debian.sh
+	. "$KFF_ROOT/scripts/lib/debian.sh"
+	tarball=$(kff_debian_source_tarball "$ver") || return 4
 	rm -rf "$dest.tmp"
 	mkdir -p "$dest.tmp"
 	# Only the files status reads; '*' does not cross '/', so "*/Makefile"
@@ -648,5 +621,4 @@ kff_status_debian_tree() {
 	rm -rf "$dest"
 	mv "$top" "$dest"
 	rm -rf "$dest.tmp"
-	[ -z "${d:-}" ] || rm -rf "$d/x-$ver"
 }
