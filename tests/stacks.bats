@@ -78,3 +78,42 @@ quilt_stack() {
 @test "mainline: lint and checkpatch clean" { check_stack mainline; }
 @test "mainline: git am -3 onto its base, then 'already applied'" { am_stack mainline; }
 @test "mainline: quilt push -a onto its base" { quilt_stack mainline; }
+
+@test "every cached coverage row of ./series applies (or says what is already there)" {
+	n=0
+	while read -r stack base tests; do
+		[ -f "$KFF_REPO/$stack/series" ] && [ -d "$KFF_CACHE/trees/$base/.git" ] || continue
+		rm -rf "$OUT"
+		run "$SCRIPTS/apply" "$stack" "$base" --out "$OUT"
+		echo "== $stack on $base: $status"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[[ $output != *CONFLICT* ]]
+		n=$((n + 1))
+	done < <(awk '!/^[[:space:]]*(#|$)/ && $1 != "none" && $3 == "-"' "$KFF_REPO/series")
+	[ "$n" -gt 0 ] || skip "no base of ./series is cached (see scripts/tree list)"
+}
+
+@test "stable-5.4 on 5.4.59 (upstream's fixes in): only the hard-IRQ follow-up goes on" {
+	need_stack stable-5.4
+	[ -d "$KFF_CACHE/trees/v5.4.59/.git" ] ||
+		skip "base v5.4.59 is not cached; get it with: scripts/tree import v5.4.59 <git dir of github:BoKyoungHan/linux-5.4.59-vanilla> 8b9bd8c4249b93898885d4797a10b7e749e9dfbe --subdir linux-5.4.59"
+	run "$SCRIPTS/apply" stable-5.4 v5.4.59 --out "$OUT"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c ': skipped: ' <<<"$output")" = 3 ]
+	[[ $output == *"[4/4] 0004-"*": applied"* ]]
+	[[ $output == *"result: applied 1 patch(es); 3 already in the tree, skipped"* ]]
+}
+
+@test "stable-5.4 on Debian's 6.1 source: already fixed, exit 0, no conflict" {
+	need_stack stable-5.4
+	d=$BATS_TEST_TMPDIR/debian-6.1
+	(. "$KFF_REPO/scripts/lib/common.sh" && . "$KFF_REPO/scripts/lib/status.sh" &&
+		kff_status_debian_tree 6.1 "$d") || skip "Debian's linux-source-6.1 is not available: apt-get install linux-source-6.1"
+	run "$SCRIPTS/apply" stable-5.4 "$d" --out "$OUT"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "result: already fixed: $d needs none of stable-5.4; nothing done" ]]
+	[ ! -e "$OUT" ]
+}
