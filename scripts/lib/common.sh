@@ -32,7 +32,7 @@ kff_skip()        { printf '%s: skip: %s\n' "$KFF_PROG" "$*" >&2; exit "$KFF_SKI
 
 # Print the script's leading comment block (after the shebang) as its help.
 kff_help() {
-	sed -n '2,/^[^#]/{/^#/!q;/SPDX-License-Identifier/d;s/^# \{0,1\}//;p}' "$0"
+	sed -n '2,/^[^#]/{/^#/!q;/SPDX-License-Identifier/d;s/^# \{0,1\}//;p}' "$0" | sed '/./,$!d'
 	exit 0
 }
 
