@@ -24,7 +24,8 @@ deps:
 
 # Shell lint first: it is quick and catches what the tests would trip over.
 lint:
-	shellcheck -x scripts/[a-z]* scripts/lib/*.sh .ci/run $(wildcard repro/initramfs/init repro/initramfs/mk*)
+	shellcheck -x $(filter-out scripts/lib,$(wildcard scripts/[a-z]*)) scripts/lib/*.sh .ci/run \
+		$(wildcard repro/initramfs/init repro/initramfs/mk*)
 
 check: deps lint
 	prove $(PROVE_FLAGS) -e bats $(TESTS)
