@@ -1,0 +1,613 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/build: bad input, config fragment merging, the "# required"
+# check, the warning comparison, warm re-builds and the artifacts -- on a
+# tiny fake kernel tree whose Makefile mimics the kbuild targets the script
+# uses (real gcc compiles its two .c files, so warnings are real). With a
+# cached real base, a --kvm-only build of it.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+BUILD=$KFF_REPO/scripts/build
+
+# make_kernel DIR VERSION PATCHLEVEL: a git tree scripts/build can build.
+# Its "Kconfig" is the file kconfig.symbols: olddefconfig drops every
+# option not listed there, like Kconfig drops symbols it does not know.
+make_kernel() {
+	local d=$1 v=$2 p=$3
+	mkdir -p "$d/arch/x86/kvm" "$d/arch/x86/kernel/fpu" "$d/scripts/kconfig"
+	cat >"$d/Makefile" <<EOF
+VERSION = $v
+PATCHLEVEL = $p
+SUBLEVEL = 0
+EOF
+	cat >>"$d/Makefile" <<'EOF'
+O ?= .
+CC ?= cc
+KREL := $(VERSION).$(PATCHLEVEL).$(SUBLEVEL)-fake
+cfg := $(O)/.config
+
+tinyconfig allnoconfig:
+	@mkdir -p $(O)
+	@printf 'CONFIG_64BIT=y\n# CONFIG_KVM is not set\nCONFIG_FROM_$@=y\n' >$(cfg)
+olddefconfig:
+	@awk -f scripts/kconfig/olddef.awk kconfig.symbols $(cfg) >$(cfg).new && mv $(cfg).new $(cfg)
+prepare:
+	@mkdir -p $(O)/include/config
+	@echo $(KREL) >$(O)/include/config/kernel.release
+kernelrelease:
+	@echo $(KREL)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -O2 -c $< -o $@
+OBJS := $(O)/arch/x86/kvm/x86.o $(O)/arch/x86/kernel/i387.o
+arch/x86/kvm/: $(O)/arch/x86/kvm/x86.o
+arch/x86/kernel/i387.o: $(O)/arch/x86/kernel/i387.o
+arch/x86/kernel/fpu/: $(O)/arch/x86/kernel/i387.o
+bzImage: $(OBJS)
+	@mkdir -p $(O)/arch/x86/boot
+	cat $(OBJS) >$(O)/arch/x86/boot/bzImage
+modules: $(O)/arch/x86/kvm/x86.o
+	cp $< $(O)/arch/x86/kvm/kvm.ko
+modules_install:
+	mkdir -p $(INSTALL_MOD_PATH)/lib/modules/$(KREL)/kernel/arch/x86/kvm
+	cp $(O)/arch/x86/kvm/kvm.ko $(INSTALL_MOD_PATH)/lib/modules/$(KREL)/kernel/arch/x86/kvm/
+.PHONY: tinyconfig allnoconfig olddefconfig prepare kernelrelease bzImage modules modules_install
+EOF
+	if [ "$v" -ge 4 ]; then
+		printf 'tinyconfig:\n\t@true\n' >"$d/scripts/kconfig/Makefile"
+	else
+		printf 'allnoconfig:\n\t@true\n' >"$d/scripts/kconfig/Makefile"
+	fi
+	# merge_config.sh -m -O DIR BASE FRAGMENT...: later settings win.
+	cat >"$d/scripts/kconfig/merge_config.sh" <<'EOF'
+#!/bin/sh
+while [ $# -gt 0 ]; do
+	case $1 in
+	-m) shift ;;
+	-O) out=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+base=$1; shift
+cat "$base" "$@" | awk '
+	{ n = "" }
+	match($0, /CONFIG_[A-Za-z0-9_]+/) { n = substr($0, RSTART, RLENGTH) }
+	n == "" { next }
+	!(n in v) { order[++k] = n }
+	{ v[n] = $0 }
+	END { for (i = 1; i <= k; i++) print v[order[i]] }' >"$out/.config.merge"
+mv "$out/.config.merge" "$out/.config"
+echo merged >"$out/merge-called"
+EOF
+	chmod +x "$d/scripts/kconfig/merge_config.sh"
+	cat >"$d/scripts/kconfig/olddef.awk" <<'EOF'
+NR == FNR { ok[$1] = 1; next }
+match($0, /CONFIG_[A-Za-z0-9_]+/) && !(substr($0, RSTART, RLENGTH) in ok) { next }
+{ print }
+EOF
+	grep -ho 'CONFIG_[A-Za-z0-9_]*' "$KFF_REPO"/configs/*.config | sort -u >"$d/kconfig.symbols"
+	printf '%s\n' CONFIG_64BIT CONFIG_FROM_tinyconfig CONFIG_FROM_allnoconfig >>"$d/kconfig.symbols"
+	cat >"$d/arch/x86/kvm/x86.c" <<'EOF'
+int kvm_fixture(int a)
+{
+	int b = a * 2;
+
+	return b + 1;
+}
+EOF
+	cat >"$d/arch/x86/kernel/i387.c" <<'EOF'
+int irq_fpu_fixture(int a)
+{
+	int unused_in_base;
+
+	return a;
+}
+EOF
+	fixture_git -C "$d" init -q
+	fixture_git -C "$d" add -A
+	fixture_git -C "$d" commit -q -m "fake kernel $v.$p"
+}
+
+# make_patch_stack TREE DIR SED: one patch made by running SED on x86.c.
+make_patch_stack() {
+	local t=$1 d=$2 expr=$3
+	fixture_git -C "$t" checkout -q -b stack
+	sed -i "$expr" "$t/arch/x86/kvm/x86.c"
+	fixture_git -C "$t" commit -q -a -m "KVM: x86: fixture change" \
+		-m "Body." -m "Signed-off-by: Fixture <fixture@example.org>"
+	mkdir -p "$d"
+	fixture_git -C "$t" format-patch -q -o "$d" master..stack
+	(cd "$d" && ls ./*.patch | sed 's|^\./||' >series)
+	fixture_git -C "$t" checkout -q master
+	fixture_git -C "$t" branch -q -D stack
+}
+
+# write_kernel_base NAME: a base definition without fingerprint.
+write_kernel_base() {
+	mkdir -p "$KFF_BASES"
+	printf '# fixture base\nsource    fixture\ncc        gcc-12 -fno-pie\n' >"$KFF_BASES/$1"
+}
+
+setup_file() {
+	export KFF_BASES=$BATS_FILE_TMPDIR/bases
+	local k=$BATS_FILE_TMPDIR/kernels
+	make_kernel "$k/k3" 3 11
+	make_kernel "$k/k5" 5 4
+	write_kernel_base kfake-3.11
+	write_kernel_base kfake-5.4
+	# a clean stack: one more statement, no new warning
+	make_patch_stack "$k/k3" "$k/clean" 's/^\treturn b + 1;/\tb += 3;\n\treturn b + 1;/'
+	# a noisy stack: an unused variable in x86.c
+	make_patch_stack "$k/k3" "$k/noisy" 's/^\tint b = a \* 2;/&\n\tint kff_unused;/'
+}
+
+setup() {
+	export KFF_BASES=$BATS_FILE_TMPDIR/bases
+	export KFF_CACHE=$BATS_TEST_TMPDIR/cache
+	K=$BATS_FILE_TMPDIR/kernels
+	command -v gcc-12 >/dev/null || skip "gcc-12 is not installed (apt-get install gcc-12)"
+}
+
+import_kernel() { # import_kernel <base> <dir>
+	"$SCRIPTS/tree" import "$1" "$2" >/dev/null 2>&1
+}
+
+# --- bad input ----------------------------------------------------------------
+
+@test "build: --help prints the usage" {
+	run "$BUILD" --help
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"Usage: scripts/build"* ]]
+	[[ $output == *"--kvm-only"* ]]
+}
+
+@test "build: unknown stack is bad input" {
+	run "$BUILD" no-such-stack kfake-3.11
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ $output == *"unknown stack 'no-such-stack'"* ]]
+}
+
+@test "build: unknown base is bad input" {
+	run "$BUILD" none no-such-base
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ $output == *"unknown base 'no-such-base'"* ]]
+}
+
+@test "build: a bad --cc is bad input" {
+	run "$BUILD" none kfake-3.11 --cc icc
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ $output == *"--cc wants gcc-N or clang-N"*"'icc'"* ]]
+	run "$BUILD" none kfake-3.11 --cc
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ $output == *"--cc needs a compiler"* ]]
+}
+
+@test "build: a bad --jobs, an unknown option, a missing argument are bad input" {
+	run "$BUILD" none kfake-3.11 --jobs 0
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ $output == *"--jobs wants a positive number, not '0'"* ]]
+	run "$BUILD" none kfake-3.11 --fast
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ $output == *"unknown option '--fast'"* ]]
+	run "$BUILD" none
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ $output == *"usage: scripts/build"* ]]
+}
+
+@test "build: every bad-input message is one line on stderr" {
+	run --separate-stderr "$BUILD" none no-such-base
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+}
+
+@test "build: a base that is not cached is skipped with the command to get it" {
+	run "$BUILD" none kfake-3.11
+	echo "$output"
+	[ "$status" -eq 4 ]
+	[[ $output == *"not in the cache"*"scripts/tree"* ]]
+}
+
+@test "build: a compiler apt does not know is skipped, naming it" {
+	import_kernel kfake-3.11 "$K/k3"
+	run "$BUILD" none kfake-3.11 --cc gcc-97
+	echo "$output"
+	[ "$status" -eq 4 ]
+	[[ $output == *"compiler gcc-97 is not installed"* ]]
+}
+
+# --- fragments and the "# required" marker ---------------------------------------
+
+@test "fragments: the marker is stripped and listed, later fragments win" {
+	. "$KFF_REPO/scripts/lib/common.sh"
+	. "$KFF_REPO/scripts/lib/build.sh"
+	local a=$BATS_TEST_TMPDIR/a.config b=$BATS_TEST_TMPDIR/b.config
+	printf 'CONFIG_A=y # required\nCONFIG_B=m  #required\nCONFIG_C=y\n# CONFIG_D is not set # required\n' >"$a"
+	printf 'CONFIG_B=y\nCONFIG_C=m # required\n' >"$b"
+	kff_build_strip_fragments "$BATS_TEST_TMPDIR/m" "$BATS_TEST_TMPDIR/r" "$a" "$b"
+	run cat "$BATS_TEST_TMPDIR/m"
+	[[ $output != *required* ]]
+	[[ $output == *"CONFIG_B=m"*"CONFIG_B=y"* ]]
+	run cat "$BATS_TEST_TMPDIR/r"
+	[ "$output" = "$(printf 'CONFIG_A=y\n# CONFIG_D is not set\nCONFIG_C=m')" ]
+}
+
+@test "fragments: a marker on a line that sets nothing is refused" {
+	. "$KFF_REPO/scripts/lib/common.sh"
+	. "$KFF_REPO/scripts/lib/build.sh"
+	printf '# just a comment # required\n' >"$BATS_TEST_TMPDIR/bad.config"
+	run kff_build_strip_fragments "$BATS_TEST_TMPDIR/m" "$BATS_TEST_TMPDIR/r" "$BATS_TEST_TMPDIR/bad.config"
+	[ "$status" -ne 0 ]
+	[[ $output == *"bad.config:1: \"# required\" on a line that sets no option"* ]]
+}
+
+@test "fragments: the required check names dropped and changed options" {
+	. "$KFF_REPO/scripts/lib/common.sh"
+	. "$KFF_REPO/scripts/lib/build.sh"
+	printf 'CONFIG_A=y\nCONFIG_B=m\n# CONFIG_D is not set\n' >"$BATS_TEST_TMPDIR/r"
+	printf 'CONFIG_A=y\nCONFIG_B=y\n# CONFIG_D is not set\n' >"$BATS_TEST_TMPDIR/ok"
+	run kff_build_check_required "$BATS_TEST_TMPDIR/ok" "$BATS_TEST_TMPDIR/r"
+	[ "$status" -eq 1 ]
+	[ "$output" = "CONFIG_B=y (wanted: CONFIG_B=m)" ]
+	printf 'CONFIG_B=m\nCONFIG_D=y\n' >"$BATS_TEST_TMPDIR/c"
+	run kff_build_check_required "$BATS_TEST_TMPDIR/c" "$BATS_TEST_TMPDIR/r"
+	[ "$status" -eq 1 ]
+	[[ $output == *"CONFIG_A is not set (wanted: CONFIG_A=y)"* ]]
+	[[ $output == *"CONFIG_D=y (wanted: # CONFIG_D is not set)"* ]]
+	printf 'CONFIG_A=y\nCONFIG_B=m\n' >"$BATS_TEST_TMPDIR/good"
+	run kff_build_check_required "$BATS_TEST_TMPDIR/good" "$BATS_TEST_TMPDIR/r"
+	[ "$status" -eq 0 ]
+}
+
+@test "fragments: every fragment in configs/ parses and marks the KVM options" {
+	. "$KFF_REPO/scripts/lib/common.sh"
+	. "$KFF_REPO/scripts/lib/build.sh"
+	for era in 3.x 5.x; do
+		mapfile -t f < <(kff_build_fragments v3.11 "$era")
+		kff_build_strip_fragments "$BATS_TEST_TMPDIR/m" "$BATS_TEST_TMPDIR/r" "${f[@]}"
+		for o in CONFIG_KVM=m CONFIG_KVM_AMD=m CONFIG_KVM_INTEL=m CONFIG_ACPI=y \
+			CONFIG_SMP=y CONFIG_MODULE_UNLOAD=y CONFIG_BLK_DEV_INITRD=y CONFIG_BUG=y; do
+			grep -qx "$o" "$BATS_TEST_TMPDIR/r"
+		done
+	done
+	grep -qx 'CONFIG_NET=y' "$BATS_TEST_TMPDIR/r"
+	grep -qx '# CONFIG_STACK_VALIDATION is not set' "$BATS_TEST_TMPDIR/r"
+	! grep -q 'PREEMPT' "$BATS_TEST_TMPDIR/r"
+}
+
+@test "fragments: era and base config follow the tree's version" {
+	. "$KFF_REPO/scripts/lib/common.sh"
+	. "$KFF_REPO/scripts/lib/build.sh"
+	[ "$(kff_build_era "$K/k3")" = 3.x ]
+	[ "$(kff_build_era "$K/k5")" = 5.x ]
+	[ "$(kff_build_base_config "$K/k3")" = allnoconfig ]
+	[ "$(kff_build_base_config "$K/k5")" = tinyconfig ]
+	[ "$(kff_build_fpu_targets "$K/k3")" = arch/x86/kernel/i387.o ]
+	[ "$(kff_build_fpu_targets "$K/k5")" = arch/x86/kernel/fpu/ ]
+}
+
+@test "build: fragments are merged onto allnoconfig for a 3.x tree" {
+	import_kernel kfake-3.11 "$K/k3"
+	run "$BUILD" none kfake-3.11 --kvm-only
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"config: allnoconfig + common.config + 3.x.config"* ]]
+	local c=$KFF_CACHE/out/none@kfake-3.11/config
+	[ -f "$KFF_CACHE/build/none@kfake-3.11/merge-called" ]
+	grep -qx CONFIG_FROM_allnoconfig=y "$c"
+	grep -qx CONFIG_KVM=m "$c"
+	grep -qx CONFIG_NET=y "$c"
+	grep -qx CONFIG_PREEMPT_NONE=y "$c"
+	! grep -q 'CONFIG_KVM is not set' "$c"
+	! grep -q required "$c"
+}
+
+@test "build: fragments are merged onto tinyconfig for a 5.x tree" {
+	import_kernel kfake-5.4 "$K/k5"
+	run "$BUILD" none kfake-5.4 --kvm-only
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"config: tinyconfig + common.config + 5.x.config"* ]]
+	local c=$KFF_CACHE/out/none@kfake-5.4/config
+	grep -qx CONFIG_FROM_tinyconfig=y "$c"
+	grep -qx CONFIG_PREEMPT=y "$c"
+	grep -qx '# CONFIG_STACK_VALIDATION is not set' "$c"
+	! grep -q CONFIG_PREEMPT_NONE "$c"
+}
+
+@test "build: a required option dropped by olddefconfig fails, naming it" {
+	local t=$BATS_TEST_TMPDIR/k3
+	cp -a "$K/k3" "$t"
+	sed -i '/^CONFIG_KVM_AMD$/d' "$t/kconfig.symbols"
+	fixture_git -C "$t" commit -q -a -m "no KVM_AMD"
+	import_kernel kfake-3.11 "$t"
+	run "$BUILD" none kfake-3.11 --kvm-only
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *"required option did not survive olddefconfig: CONFIG_KVM_AMD is not set (wanted: CONFIG_KVM_AMD=m)"* ]]
+	[ "$(jq -r .result "$KFF_CACHE/out/none@kfake-3.11/metadata.json")" = failed ]
+}
+
+# --- building, artifacts, warm re-builds ---------------------------------------------
+
+@test "build: --full produces the artifacts and a metadata.json that describes them" {
+	import_kernel kfake-3.11 "$K/k3"
+	run "$BUILD" "$K/clean" kfake-3.11 --jobs 1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"[1/1] 0001-KVM-x86-fixture-change.patch: applied"* ]]
+	local o=$KFF_CACHE/out/clean@kfake-3.11 m
+	m=$o/metadata.json
+	[ -f "$o/bzImage" ]
+	[ -f "$o/modules/lib/modules/3.11.0-fake/kernel/arch/x86/kvm/kvm.ko" ]
+	[ -x "$o/reproduce.sh" ]
+	grep -q 'olddefconfig' "$o/reproduce.sh"
+	grep -q 'bzImage modules' "$o/reproduce.sh"
+	[ "$(jq -r .result "$m")" = ok ]
+	[ "$(jq -r .kernelrelease "$m")" = 3.11.0-fake ]
+	[ "$(jq -r .config_hash "$m")" = "$(sha256sum "$o/config" | cut -d' ' -f1)" ]
+	[ "$(jq -r .build_dir "$m")" = "$KFF_CACHE/build/clean@kfake-3.11" ]
+	[ "$(jq -r '.patches[0].blob' "$m")" = "$(git hash-object "$K/clean/0001-KVM-x86-fixture-change.patch")" ]
+	[ "$(jq -r .bzimage_sha256 "$m")" = "$(sha256sum "$o/bzImage" | cut -d' ' -f1)" ]
+	[ "$(jq -r .compiler.name "$m")" = gcc-12 ]
+	[ "$(jq -r .cc "$m")" = "gcc-12 -fno-pie" ]
+	jq -e '.durations.kernel >= 0 and .durations.config >= 0 and .durations.apply >= 0' "$m"
+}
+
+@test "build: reproduce.sh rebuilds the same kernel from nothing" {
+	import_kernel kfake-3.11 "$K/k3"
+	run "$BUILD" "$K/clean" kfake-3.11
+	[ "$status" -eq 0 ]
+	local o=$KFF_CACHE/out/clean@kfake-3.11 h
+	h=$(jq -r .bzimage_sha256 "$o/metadata.json")
+	cp "$o/reproduce.sh" "$BATS_TEST_TMPDIR/r.sh"
+	rm -rf "$KFF_CACHE/work/clean@kfake-3.11" "$KFF_CACHE/build/clean@kfake-3.11" "$o"
+	mkdir -p "$o"
+	run bash "$BATS_TEST_TMPDIR/r.sh"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(sha256sum "$o/bzImage" | cut -d' ' -f1)" = "$h" ]
+	[ -f "$o/modules/lib/modules/3.11.0-fake/kernel/arch/x86/kvm/kvm.ko" ]
+}
+
+@test "build: --kvm-only compiles only KVM and FPU objects and leaves no bzImage" {
+	import_kernel kfake-3.11 "$K/k3"
+	run "$BUILD" none kfake-3.11 --kvm-only
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local b=$KFF_CACHE/build/none@kfake-3.11 o=$KFF_CACHE/out/none@kfake-3.11
+	[ -f "$b/arch/x86/kvm/x86.o" ]
+	[ -f "$b/arch/x86/kernel/i387.o" ]
+	[ ! -e "$b/arch/x86/boot/bzImage" ]
+	[ ! -e "$o/bzImage" ]
+	[ "$(jq -r .mode "$o/metadata.json")" = kvm-only ]
+}
+
+@test "build: a re-build after a one-line change recompiles only the changed file" {
+	import_kernel kfake-3.11 "$K/k3"
+	local st=$BATS_TEST_TMPDIR/clean
+	cp -a "$K/clean" "$st"
+	run "$BUILD" "$st" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local b=$KFF_CACHE/build/clean@kfake-3.11 s=$KFF_CACHE/work/clean@kfake-3.11/src
+	local i387 x86 i387src
+	i387=$(stat -c %Y.%y "$b/arch/x86/kernel/i387.o")
+	x86=$(stat -c %y "$b/arch/x86/kvm/x86.o")
+	i387src=$(stat -c %y "$s/arch/x86/kernel/i387.c")
+	sleep 1.1
+	sed -i 's/^+\tb += 3;/+\tb += 4;/' "$st/0001-KVM-x86-fixture-change.patch"
+	run "$BUILD" "$st" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"re-applied"* ]]
+	[[ $output == *"1 file(s) synced"* ]]
+	grep -q 'b += 4' "$s/arch/x86/kvm/x86.c"
+	[ "$(stat -c %Y.%y "$b/arch/x86/kernel/i387.o")" = "$i387" ]
+	[ "$(stat -c %y "$s/arch/x86/kernel/i387.c")" = "$i387src" ]
+	[ "$(stat -c %y "$b/arch/x86/kvm/x86.o")" != "$x86" ]
+	# and with nothing changed, nothing is synced or recompiled
+	x86=$(stat -c %y "$b/arch/x86/kvm/x86.o")
+	run "$BUILD" "$st" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *" 0 file(s) synced"* ]]
+	[ "$(stat -c %y "$b/arch/x86/kvm/x86.o")" = "$x86" ]
+}
+
+@test "build: a new stack cell starts from none@<base> and recompiles only what the stack touches" {
+	import_kernel kfake-3.11 "$K/k3"
+	run "$BUILD" none kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local nb=$KFF_CACHE/build/none@kfake-3.11 b=$KFF_CACHE/build/clean@kfake-3.11
+	local ns=$KFF_CACHE/work/none@kfake-3.11/src s=$KFF_CACHE/work/clean@kfake-3.11/src
+	# a saved command line naming the sources absolutely and relatively
+	printf 'deps := %s/arch/x86/kvm/x86.c ../../work/none@kfake-3.11/src/x.h %s/.kff-cc\n' \
+		"$ns" "$nb" >"$nb/arch/x86/kvm/.x86.o.cmd"
+	touch -d '2001-02-03 04:05:06' "$nb/arch/x86/kvm/.x86.o.cmd"
+	sleep 1.1
+	run "$BUILD" "$K/clean" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"seed: from none@kfake-3.11"* ]]
+	[[ $output == *" 1 file(s) synced"* ]]
+	[ "$(stat -c %y "$b/arch/x86/kernel/i387.o")" = "$(stat -c %y "$nb/arch/x86/kernel/i387.o")" ]
+	[ "$(stat -c %y "$b/arch/x86/kvm/x86.o")" != "$(stat -c %y "$nb/arch/x86/kvm/x86.o")" ]
+	[ "$(readlink "$b/source")" = "$s" ]
+	[ "$(cat "$b/arch/x86/kvm/.x86.o.cmd")" = "deps := $s/arch/x86/kvm/x86.c ../../work/clean@kfake-3.11/src/x.h $b/.kff-cc" ]
+	[ "$(stat -c %y "$b/arch/x86/kvm/.x86.o.cmd")" = "$(stat -c %y "$nb/arch/x86/kvm/.x86.o.cmd")" ]
+	# sources are shared as hard links, but the stack's change never reaches none's copy
+	[ "$(stat -c %i "$s/arch/x86/kernel/i387.c")" = "$(stat -c %i "$ns/arch/x86/kernel/i387.c")" ]
+	grep -q 'b += 3' "$s/arch/x86/kvm/x86.c"
+	! grep -q 'b += 3' "$ns/arch/x86/kvm/x86.c"
+	[ "$(jq -r .seeded_from "$KFF_CACHE/out/clean@kfake-3.11/metadata.json")" = none@kfake-3.11 ]
+	# a --kvm-only none cell is no seed for a full build
+	rm -rf "$KFF_CACHE/build/clean@kfake-3.11" "$KFF_CACHE/work/clean@kfake-3.11"
+	run "$BUILD" none kfake-3.11 --kvm-only
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$BUILD" "$K/clean" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output != *"seed:"* ]]
+}
+
+@test "build: a stack that does not apply fails with scripts/apply's diagnosis, cold and warm" {
+	import_kernel kfake-3.11 "$K/k3"
+	local st=$BATS_TEST_TMPDIR/clean
+	cp -a "$K/clean" "$st"
+	sed -i 's/^ \tint b = a \* 2;/ \tint b = a * 7;/' "$st/0001-KVM-x86-fixture-change.patch"
+	run "$BUILD" "$st" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *"0001-KVM-x86-fixture-change.patch: CONFLICT in arch/x86/kvm/x86.c"* ]]
+	[[ $output == *"scripts/apply $st kfake-3.11 failed"* ]]
+	# warm: a good build first, then the same breakage on re-apply
+	cp -a "$K/clean/." "$st/"
+	run "$BUILD" "$st" kfake-3.11
+	[ "$status" -eq 0 ]
+	sed -i 's/^ \tint b = a \* 2;/ \tint b = a * 7;/' "$st/0001-KVM-x86-fixture-change.patch"
+	run "$BUILD" "$st" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *"CONFLICT in arch/x86/kvm/x86.c"* ]]
+	[ "$(jq -r .result "$KFF_CACHE/out/clean@kfake-3.11/metadata.json")" = failed ]
+	[ ! -e "$KFF_CACHE/out/clean@kfake-3.11/bzImage" ]
+}
+
+# --- warnings ----------------------------------------------------------------------
+
+@test "warnings: a stack that adds a warning in a file it touches fails the cell" {
+	import_kernel kfake-3.11 "$K/k3"
+	run "$BUILD" none kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q "arch/x86/kernel/i387.c: warning: unused variable 'unused_in_base' \[-Wunused-variable\]" \
+		"$KFF_CACHE/out/none@kfake-3.11/warnings.txt"
+	run "$BUILD" "$K/noisy" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *"noisy adds a warning: arch/x86/kvm/x86.c: warning: unused variable 'kff_unused' [-Wunused-variable]"* ]]
+	local m=$KFF_CACHE/out/noisy@kfake-3.11/metadata.json
+	[ "$(jq -r .result "$m")" = failed ]
+	[ "$(jq -r '.warnings.before' "$m")" = 0 ]
+	[ "$(jq -r '.warnings.after' "$m")" = 1 ]
+}
+
+@test "warnings: a stack without new warnings passes; old warnings elsewhere do not count" {
+	import_kernel kfake-3.11 "$K/k3"
+	run "$BUILD" none kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$BUILD" "$K/clean" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"warnings in touched files: 0 before, 0 after"* ]]
+	local m=$KFF_CACHE/out/clean@kfake-3.11/metadata.json
+	[ "$(jq -r .warnings.compared "$m")" = true ]
+	[ "$(jq -r '.warnings.new | length' "$m")" = 0 ]
+}
+
+@test "warnings: without a none@<base> build the comparison is reported as not done" {
+	import_kernel kfake-3.11 "$K/k3"
+	run "$BUILD" "$K/noisy" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"no successful none@kfake-3.11 build to compare warnings with (run: scripts/build none kfake-3.11)"* ]]
+	[ "$(jq -r .warnings.compared "$KFF_CACHE/out/noisy@kfake-3.11/metadata.json")" = false ]
+}
+
+@test "warnings: a warm re-build keeps the warnings of objects it did not recompile" {
+	import_kernel kfake-3.11 "$K/k3"
+	run "$BUILD" none kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$BUILD" none kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q "unused_in_base" "$KFF_CACHE/out/none@kfake-3.11/warnings.txt"
+}
+
+# --- a real tree --------------------------------------------------------------------
+
+@test "real tree: a --kvm-only build of the cached v3.11" {
+	local real=${KFF_REAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-fpu-fixes}
+	export KFF_BASES=$KFF_REPO/bases
+	[ -d "$real/trees/v3.11/.git" ] ||
+		skip "v3.11 is not cached; get it with: scripts/tree import v3.11 <git dir of github:PKUCloud/linux-3.11-cloud> 7a70fe2655b9b867f98bcadc77b45560c3dd698a"
+	# its own cache, sharing the real trees and ccache (cells stay untouched)
+	mkdir -p "$KFF_CACHE" "$real/ccache"
+	ln -s "$real/trees" "$KFF_CACHE/trees"
+	ln -s "$real/ccache" "$KFF_CACHE/ccache"
+	run "$BUILD" none v3.11 --kvm-only
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local b=$KFF_CACHE/build/none@v3.11
+	[ -f "$b/arch/x86/kvm/kvm.o" ]
+	[ -f "$b/arch/x86/kvm/kvm-amd.o" ]
+	[ -f "$b/arch/x86/kernel/i387.o" ]
+	[ ! -e "$b/vmlinux" ]
+	grep -qx CONFIG_KVM_AMD=m "$KFF_CACHE/out/none@v3.11/config"
+}
+
+# --- scripts/bench-build ------------------------------------------------------------
+
+@test "bench: bad input is refused with exit 2 and a message" {
+	run "$KFF_REPO/scripts/bench-build" --base no-such-base
+	[ "$status" -eq 2 ]
+	[[ $output == *"unknown base 'no-such-base'"* ]]
+	run "$KFF_REPO/scripts/bench-build" --jobs x
+	[ "$status" -eq 2 ]
+	[[ $output == *"--jobs wants a positive number, not 'x'"* ]]
+	run "$KFF_REPO/scripts/bench-build" --stack no-such-stack
+	[ "$status" -eq 2 ]
+	[[ $output == *"unknown stack 'no-such-stack'"* ]]
+	run "$KFF_REPO/scripts/bench-build" extra
+	[ "$status" -eq 2 ]
+	[[ $output == *"unknown argument 'extra'"* ]]
+}
+
+@test "bench: measures cold, no-op, warm and --kvm-only builds of a fake base" {
+	import_kernel kfake-3.11 "$K/k3"
+	run "$KFF_REPO/scripts/bench-build" --base kfake-3.11 --stack "$K/clean" --jobs 1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"base "*"cold"*"warm/TU"*"kvm-only"* ]]
+	local j=$KFF_CACHE/bench/bench.json
+	jq -e '.[0].base == "kfake-3.11" and .[0].stack == "clean" and .[0].cold > 0 and
+	       .[0].noop > 0 and .[0].warm > 0 and .[0].kvm_only > 0' "$j"
+	[ "$(jq -r '.[0].changed' "$j")" = "0001-KVM-x86-fixture-change.patch arch/x86/kvm/x86.c" ]
+	# the bench caches are gone, the stack it edited was a copy
+	[ ! -e "$KFF_CACHE/bench/kfake-3.11" ]
+	! grep -q 'bench' "$K/clean/0001-KVM-x86-fixture-change.patch"
+}
+
+@test "bench: --warm-only measures on the built cell and leaves it as it was" {
+	import_kernel kfake-3.11 "$K/k3"
+	run "$KFF_REPO/scripts/bench-build" --base kfake-3.11 --stack "$K/clean" --warm-only
+	[ "$status" -eq 4 ]
+	[[ $output == *"cell clean@kfake-3.11 was never built"* ]]
+	run "$BUILD" "$K/clean" kfake-3.11
+	[ "$status" -eq 0 ]
+	local h
+	h=$(jq -r .bzimage_sha256 "$KFF_CACHE/out/clean@kfake-3.11/metadata.json")
+	run "$KFF_REPO/scripts/bench-build" --base kfake-3.11 --stack "$K/clean" --warm-only
+	echo "$output"
+	[ "$status" -eq 0 ]
+	jq -e '.[0].warm > 0 and .[0].cold == null' "$KFF_CACHE/bench/bench.json"
+	! grep -q bench "$KFF_CACHE/work/clean@kfake-3.11/src/arch/x86/kvm/x86.c"
+	[ "$(jq -r .bzimage_sha256 "$KFF_CACHE/out/clean@kfake-3.11/metadata.json")" = "$h" ]
+}
