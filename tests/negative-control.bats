@@ -61,6 +61,18 @@ setup_file() {
 	need
 	run timeout 540 "$SCRIPTS/boot" none debian-6.1 --test all --seconds "$SECONDS_PER_TEST" \
 		--clobber 1 --timeout 480
+	if [ "$status" -eq 124 ]; then
+		# A whole-VM hang right after the first test started was seen in 2 of
+		# about 12 boots here, both under heavy host load, cause not found yet
+		# (Documentation/results.rst). A hang is retried once, in the open; a
+		# failed or skipped test never is.
+		cp "$KFF_CACHE/out/none@debian-6.1/boot.log" "$BATS_TEST_TMPDIR/hung-boot.log"
+		echo "# negative control: the first boot hung (exit 124), booting once more;" \
+			"its log: $(grep -c . "$BATS_TEST_TMPDIR/hung-boot.log") lines, last test started:" \
+			"$(grep -o 'test-start [a-z0-9-]*' "$BATS_TEST_TMPDIR/hung-boot.log" | tail -n1)" >&3
+		run timeout 540 "$SCRIPTS/boot" none debian-6.1 --test all --seconds "$SECONDS_PER_TEST" \
+			--clobber 1 --timeout 480
+	fi
 	echo "$output"
 	r=$KFF_CACHE/out/none@debian-6.1/result.json
 	# on failure bats shows this: the end of the console log and the result
