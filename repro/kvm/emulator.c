@@ -40,6 +40,7 @@ static bool emu_mmio(struct vm *vm, struct run_result *res, void *ctx)
 		memcpy(&fcw, run->mmio.data, 2);
 		res->mmio_checked++;
 		if (fcw != want) {
+			note_detection(res);
 			if (!res->mmio_bad)
 				snprintf(res->mmio_first, sizeof(res->mmio_first),
 					 "iteration %" PRIu64 ", fnstcw: got fcw=%#x want %#x",
@@ -73,6 +74,7 @@ static bool emu_mmio(struct vm *vm, struct run_result *res, void *ctx)
 			res->mmio_checked++;
 			if (data[i] == want)
 				continue;
+			note_detection(res);
 			if (!res->mmio_bad)
 				snprintf(res->mmio_first, sizeof(res->mmio_first),
 					 "iteration %" PRIu64 ", MMIO +%#" PRIx64 " dword %u (%s%u): got %08x want %08x",

@@ -199,6 +199,7 @@ struct run_result {
 	uint64_t host_runs, host_mismatches;
 	uint64_t mmio_checked, mmio_bad;
 	double seconds;
+	double detected_at;	/* now_seconds() at the first sign of the bug; 0: none */
 	int finished;		/* the child reached its normal end */
 	int kick;		/* the child wants SIGALRM kicks now */
 	char host_first[256];
@@ -219,6 +220,8 @@ void harness_init(void);
  */
 void harness_kick(bool on);
 double now_seconds(void);
+/* Record the time of the first sign of the bug (later calls keep it). */
+void note_detection(struct run_result *res);
 
 /*
  * Run fn(arg, res) in a child process with res in shared memory; wait at

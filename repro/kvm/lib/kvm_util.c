@@ -523,6 +523,12 @@ double now_seconds(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+void note_detection(struct run_result *res)
+{
+	if (!res->detected_at)
+		res->detected_at = now_seconds();
+}
+
 #define CHILD_GRACE_SECONDS 20
 #define KICK_MS 25
 
@@ -566,8 +572,11 @@ int run_in_child(int (*fn)(void *arg, struct run_result *res), void *arg,
 		if (res->kick)
 			kill(pid, SIGALRM);
 	}
-	if (WIFSIGNALED(status) && !res->child_timeout)
+	if (WIFSIGNALED(status) && !res->child_timeout) {
 		res->child_signal = WTERMSIG(status);
+		/* seen by the parent within one KICK_MS poll of the death */
+		note_detection(res);
+	}
 	else if (WIFEXITED(status))
 		res->child_status = WEXITSTATUS(status);
 	return 0;
@@ -737,6 +746,7 @@ void run_loop(struct vm *vm, struct run_result *res, unsigned int seconds,
 		res->kvm_runs++;
 		res->host_runs = hc.runs;
 		if (hc.mismatches && !res->host_mismatches) {
+			note_detection(res);
 			snprintf(res->host_first, sizeof(res->host_first),
 				 "after KVM_RUN #%llu: %.200s",
 				 (unsigned long long)hc.runs, hc.first);
@@ -749,6 +759,7 @@ void run_loop(struct vm *vm, struct run_result *res, unsigned int seconds,
 		res->guest_xcr0 = sh[SH_XCR0 / 8];
 		if (sh[SH_MISMATCH / 8] != res->guest_mismatches) {
 			if (!res->guest_mismatches) {
+				note_detection(res);
 				describe_guest_mismatch(vm, res->guest_first,
 							sizeof(res->guest_first));
 				if (verbose)

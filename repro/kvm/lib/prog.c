@@ -79,8 +79,23 @@ static int child_main(void *arg, struct run_result *res)
 static int probe_main(void *arg, struct run_result *res)
 {
 	struct child_arg *ca = arg;
+	int ret = kvm_probe(ca->p->xcr0, res->error, sizeof(res->error));
 
-	return kvm_probe(ca->p->xcr0, res->error, sizeof(res->error));
+	if (ret == PROBE_VMM_FPU)
+		note_detection(res);
+	return ret;
+}
+
+/*
+ * Time to detection, for scripts/boot: from this program's start (the
+ * stress module is already loaded) to the first sign of the bug.
+ */
+static void report_detection(struct ktap *k, const struct run_result *res,
+			     double started)
+{
+	if (res->detected_at)
+		ktap_diag(k, "detected after %.0f ms (from the program's start)",
+			  (res->detected_at - started) * 1000);
 }
 
 /* Skip every check from the common one numbered `from` (0-based) on. */
@@ -113,6 +128,7 @@ int prog_main(struct prog *p, int argc, char **argv)
 	char err[256], why[512];
 	bool window_check;
 	int bad_stats, probe;
+	double started = now_seconds();
 
 	harness_init();
 	if (parse_args(argc, argv, &a, err, sizeof(err))) {
@@ -152,6 +168,8 @@ int prog_main(struct prog *p, int argc, char **argv)
 			 res->child_timeout ? "hung" : strsignal(res->child_signal));
 		probe = PROBE_DIED;
 	}
+	if (probe == PROBE_DIED || probe == PROBE_VMM_FPU)
+		report_detection(&k, res, started);
 	munmap(res, sizeof(*res));
 	if (probe == PROBE_DIED || probe == PROBE_VMM_FPU) {
 		ktap_diag(&k, "probe: %s", why);
@@ -190,6 +208,7 @@ int prog_main(struct prog *p, int argc, char **argv)
 		  res->guest_xcr0);
 	if (delta.present)
 		stress_print(&k, &delta);
+	report_detection(&k, res, started);
 
 	/* 1: the VMM survived (bug 1 on 3.x kills it with SIGSEGV) */
 	if (res->child_signal) {
