@@ -560,6 +560,67 @@ xcr0_log() { # xcr0_log <ktap line> [program lines...]
 	for i in 1 2 3; do [ -f "$CELL/runs/$i/boot.log" ]; done
 }
 
+fpu_state_log() { # fpu_state_log <ktap line> [program lines...]
+	local v=$1
+	shift
+	header
+	echo "1..1"
+	echo "# kff: test-start fpu-state uptime=14.000 stress=ipi clobber=1 seconds=5"
+	for l in "$@"; do echo "    $l"; done
+	echo "# kff: test-end fpu-state uptime=20.00 rc=0 taint=0->0"
+	echo "$v"
+	echo "# kff: done uptime=20.1"
+}
+
+@test "boot: a kernel with 5-level paging boots on a CPU without LA57, others keep -cpu max" {
+	fake_cell v5.5-rc5
+	fpu_state_log "ok 1 fpu-state" "ok 1 vmm_alive" >"$FAKE/log1"
+	fpu_state_log "ok 1 fpu-state" "ok 1 vmm_alive" >"$FAKE/log2"
+	echo '# CONFIG_X86_5LEVEL is not set' >"$CELL/config"
+	run "$SCRIPTS/boot" none v5.5-rc5 --test fpu-state
+	[ "$status" -eq 0 ]
+	[[ $(cat "$FAKE/args1") == *$'-accel
+tcg
+-cpu
+max
+-smp
+2
+'* ]]
+	echo 'CONFIG_X86_5LEVEL=y' >"$CELL/config"
+	run "$SCRIPTS/boot" none v5.5-rc5 --test fpu-state
+	[ "$status" -eq 0 ]
+	[[ $(cat "$FAKE/args2") == *$'-accel
+tcg
+-cpu
+max,la57=off
+-smp
+2
+'* ]]
+}
+
+@test "boot takes a stack directory, a test-only mutation, and names the cell after it" {
+	fake_cell debian-5.10
+	local m=$KFF_REPO/patches/mutations/no-tif-need-fpu-load
+	mv "$CELL" "$KFF_CACHE/out/no-tif-need-fpu-load@debian-5.10"
+	CELL=$KFF_CACHE/out/no-tif-need-fpu-load@debian-5.10
+	fpu_state_log "not ok 1 fpu-state" "# detected after 12 ms (from the program's start)" \
+		"not ok 2 vmm_fpu_preserved" >"$FAKE/log1"
+	run "$SCRIPTS/boot" "$m" debian-5.10 --test fpu-state
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *"fpu-state: fail, detected after 12 ms"* ]]
+	[ "$(jq -r .cell "$CELL/result.json")" = no-tif-need-fpu-load@debian-5.10 ]
+	[ "$(jq -r .tests[\"fpu-state\"].detection_ms "$CELL/result.json")" = 12 ]
+	# a directory without a series file is bad input; a built-less cell skips
+	run "$SCRIPTS/boot" "$BATS_TEST_TMPDIR" debian-5.10
+	[ "$status" -eq 2 ]
+	[[ $output == *"is not a stack directory (no series file)"* ]]
+	rm -rf "$CELL"
+	run "$SCRIPTS/boot" "$m" debian-5.10
+	[ "$status" -eq 4 ]
+	[[ $output == *"scripts/build $m debian-5.10"* ]]
+}
+
 @test "boot: a hung guest is cut off by --timeout and exits 124" {
 	fake_cell
 	cat >"$FAKE/bin/qemu-system-x86_64" <<'SH'

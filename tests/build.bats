@@ -418,13 +418,120 @@ import_kernel() { # import_kernel <base> <dir>
 	[ "$(stat -c %Y.%y "$b/arch/x86/kernel/i387.o")" = "$i387" ]
 	[ "$(stat -c %y "$s/arch/x86/kernel/i387.c")" = "$i387src" ]
 	[ "$(stat -c %y "$b/arch/x86/kvm/x86.o")" != "$x86" ]
+	# the warm re-build compared only the dirty paths and reused the config
+	local meta=$KFF_CACHE/out/clean@kfake-3.11/metadata.json
+	[ "$(jq -r .sync "$meta")" = paths ]
+	[ "$(jq -r .config_step "$meta")" = reused ]
 	# and with nothing changed, nothing is synced or recompiled
 	x86=$(stat -c %y "$b/arch/x86/kvm/x86.o")
+	rm -f "$b/merge-called"
 	run "$BUILD" "$st" kfake-3.11
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == *" 0 file(s) synced"* ]]
 	[ "$(stat -c %y "$b/arch/x86/kvm/x86.o")" = "$x86" ]
+	[ ! -e "$b/merge-called" ]
+}
+
+@test "build: a path the stack no longer changes goes back to the base's content" {
+	import_kernel kfake-3.11 "$K/k3"
+	local st=$BATS_TEST_TMPDIR/flip t=$BATS_TEST_TMPDIR/t
+	cp -a "$K/k3" "$t"
+	make_patch_stack "$t" "$st" 's/^\treturn b + 1;/\treturn b + 7;/'
+	run "$BUILD" "$st" kfake-3.11
+	[ "$status" -eq 0 ]
+	local s=$KFF_CACHE/work/flip@kfake-3.11/src
+	grep -q 'b + 7' "$s/arch/x86/kvm/x86.c"
+	# the same stack now adds a file and changes i387.c instead of x86.c
+	rm -f "$st"/*.patch
+	fixture_git -C "$t" checkout -q -b stack2
+	sed -i 's/return a;/return a + 1;/' "$t/arch/x86/kernel/i387.c"
+	echo 'int kff_new_file;' >"$t/arch/x86/kernel/new.c"
+	fixture_git -C "$t" add -A
+	fixture_git -C "$t" commit -q -m "x86: fixture change 2" -m "Signed-off-by: Fixture <fixture@example.org>"
+	fixture_git -C "$t" format-patch -q -o "$st" master..stack2
+	(cd "$st" && ls ./*.patch | sed 's|^\./||' >series)
+	run "$BUILD" "$st" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .sync "$KFF_CACHE/out/flip@kfake-3.11/metadata.json")" = paths ]
+	cmp "$s/arch/x86/kvm/x86.c" "$K/k3/arch/x86/kvm/x86.c"
+	grep -q 'return a + 1;' "$s/arch/x86/kernel/i387.c"
+	[ -f "$s/arch/x86/kernel/new.c" ]
+	# and back: the added file disappears again
+	rm -f "$st"/*.patch
+	cp "$K/clean"/*.patch "$st/"
+	(cd "$st" && ls ./*.patch | sed 's|^\./||' >series)
+	run "$BUILD" "$st" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ ! -e "$s/arch/x86/kernel/new.c" ]
+	cmp "$s/arch/x86/kernel/i387.c" "$K/k3/arch/x86/kernel/i387.c"
+	grep -q 'b += 3' "$s/arch/x86/kvm/x86.c"
+}
+
+@test "build: a stack that changes a Kconfig file makes the config again" {
+	import_kernel kfake-3.11 "$K/k3"
+	local st=$BATS_TEST_TMPDIR/kc t=$BATS_TEST_TMPDIR/t
+	cp -a "$K/clean" "$st"
+	run "$BUILD" "$st" kfake-3.11
+	[ "$status" -eq 0 ]
+	cp -a "$K/k3" "$t"
+	rm -f "$st"/*.patch
+	fixture_git -C "$t" checkout -q -b stack2
+	printf 'config KFF_FIXTURE\n\tbool\n' >"$t/arch/x86/Kconfig"
+	fixture_git -C "$t" add -A
+	fixture_git -C "$t" commit -q -m "x86: a Kconfig file" -m "Signed-off-by: Fixture <fixture@example.org>"
+	fixture_git -C "$t" format-patch -q -o "$st" master..stack2
+	(cd "$st" && ls ./*.patch | sed 's|^\./||' >series)
+	rm -f "$KFF_CACHE/build/kc@kfake-3.11/merge-called"
+	run "$BUILD" "$st" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .config_step "$KFF_CACHE/out/kc@kfake-3.11/metadata.json")" = made ]
+	[ -e "$KFF_CACHE/build/kc@kfake-3.11/merge-called" ]
+}
+
+@test "build: snapshot leftovers are removed and missing files filled in, in the scratch copy only" {
+	local k=$BATS_TEST_TMPDIR/holey full=$BATS_TEST_TMPDIR/full
+	cp -a "$K/k5" "$full"
+	echo '/* only in the full tree */' >"$full/arch/x86/kernel/entry.S"
+	fixture_git -C "$full" add -A
+	fixture_git -C "$full" commit -q -m "the full tree"
+	cp -a "$K/k5" "$k"
+	printf 'CONFIG_LEFTOVER=y\n' >"$k/.config"
+	fixture_git -C "$k" add -A
+	fixture_git -C "$k" commit -q -m "a snapshot with a .config"
+	write_kernel_base kfake-full
+	write_kernel_base kfake-holey
+	printf 'build_remove .config\nfill_from kfake-full\n' >>"$KFF_BASES/kfake-holey"
+	import_kernel kfake-holey "$k"
+	# the fill base must be cached: skip, naming the command
+	run "$BUILD" none kfake-holey
+	echo "$output"
+	[ "$status" -eq 4 ]
+	[[ $output == *"kfake-full"* ]]
+	import_kernel kfake-full "$full"
+	run "$BUILD" none kfake-holey
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"removed: .config (snapshot leftover)"* ]]
+	[[ $output == *"filled: 1 file(s) the snapshot lacks, from kfake-full"* ]]
+	local s=$KFF_CACHE/work/none@kfake-holey/src meta=$KFF_CACHE/out/none@kfake-holey/metadata.json
+	[ -f "$s/arch/x86/kernel/entry.S" ]
+	[ ! -e "$s/.config" ]
+	[ "$(cat "$KFF_CACHE/out/none@kfake-holey/filled.txt")" = arch/x86/kernel/entry.S ]
+	[ "$(jq -c .snapshot_fill "$meta")" = '{"from":"kfake-full","files":1}' ]
+	[ "$(jq -c .snapshot_removed "$meta")" = '[".config"]' ]
+	# the cached trees are untouched
+	[ -f "$KFF_CACHE/trees/kfake-holey/.config" ]
+	[ ! -e "$KFF_CACHE/trees/kfake-holey/arch/x86/kernel/entry.S" ]
+	# a warm re-build keeps both
+	run "$BUILD" none kfake-holey
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .sync "$meta")" = paths ]
+	[ -f "$s/arch/x86/kernel/entry.S" ]
+	[ ! -e "$s/.config" ]
 }
 
 @test "build: a new stack cell starts from none@<base> and recompiles only what the stack touches" {
