@@ -53,6 +53,11 @@ kff_boot_parse() {
 		if (line ~ /BUG:|kernel BUG/) { bug[t] = 1 }
 		if (line ~ /Oops|general protection/) { oops[t] = 1 }
 		if (!(t in firstreport)) { firstreport[t] = line }
+		# time to detection: printk stamp of the report minus the test start
+		if (ts(line) >= 0 && startup[t] != "") {
+			d = (ts(line) - startup[t]) * 1000
+			if (d >= 0 && (!(t in det) || d < det[t])) { det[t] = d }
+		}
 	}
 	BEGIN {
 		ntests = split(tests, tlist, ",")
@@ -149,9 +154,6 @@ kff_boot_parse() {
 		if (line ~ /Kernel panic/) {
 			gemit("panic", "true")
 			gemit("panic_line", line)
-			if (cur != "" && ts(line) >= 0 && startup[cur] != "") {
-				det[cur] = (ts(line) - startup[cur]) * 1000
-			}
 		}
 	}
 	END {
