@@ -500,19 +500,24 @@ SH
 	export FAKE PATH=$FAKE/bin:$PATH KFF_PROGRAMS_DIR=$FAKE/progs
 }
 
-xcr0_log() { # xcr0_log <ktap line> [program lines...]
-	local v=$1
-	shift
+# test_log <test> <clobber> <ktap line> [program lines...]: the console
+# log of a boot that runs one test; no ktap line: the log stops mid-test.
+test_log() {
+	local t=$1 c=$2 v=$3
+	shift 3
 	header
 	echo "1..1"
-	echo "# kff: test-start xcr0 uptime=14.000 stress=ipi clobber=0 seconds=5"
+	echo "# kff: test-start $t uptime=14.000 stress=ipi clobber=$c seconds=5"
 	for l in "$@"; do echo "    $l"; done
 	if [ -n "$v" ]; then
-		echo "# kff: test-end xcr0 uptime=20.00 rc=0 taint=0->0"
+		echo "# kff: test-end $t uptime=20.00 rc=0 taint=0->0"
 		echo "$v"
 		echo "# kff: done uptime=20.1"
 	fi
 }
+
+xcr0_log() { test_log xcr0 0 "$@"; }
+fpu_state_log() { test_log fpu-state 1 "$@"; }
 
 @test "boot runs QEMU with the base's needs and the test request, and writes result.json" {
 	fake_cell v3.11
@@ -558,18 +563,6 @@ xcr0_log() { # xcr0_log <ktap line> [program lines...]
 	[ "$(jq -r .tests.xcr0.median_detection_ms "$r")" = 25 ]
 	[ "$(jq -r .per_run[2].result "$r")" = pass ]
 	for i in 1 2 3; do [ -f "$CELL/runs/$i/boot.log" ]; done
-}
-
-fpu_state_log() { # fpu_state_log <ktap line> [program lines...]
-	local v=$1
-	shift
-	header
-	echo "1..1"
-	echo "# kff: test-start fpu-state uptime=14.000 stress=ipi clobber=1 seconds=5"
-	for l in "$@"; do echo "    $l"; done
-	echo "# kff: test-end fpu-state uptime=20.00 rc=0 taint=0->0"
-	echo "$v"
-	echo "# kff: done uptime=20.1"
 }
 
 @test "boot: a kernel with 5-level paging boots on a CPU without LA57, others keep -cpu max" {
