@@ -119,11 +119,7 @@ make_patch_stack() {
 	sed -i "$expr" "$t/arch/x86/kvm/x86.c"
 	fixture_git -C "$t" commit -q -a -m "KVM: x86: fixture change" \
 		-m "Body." -m "Signed-off-by: Fixture <fixture@example.org>"
-	mkdir -p "$d"
-	fixture_git -C "$t" format-patch -q -o "$d" master..stack
-	(cd "$d" && ls ./*.patch | sed 's|^\./||' >series)
-	fixture_git -C "$t" checkout -q master
-	fixture_git -C "$t" branch -q -D stack
+	stack_from_branch "$t" "$d" stack
 }
 
 # write_kernel_base NAME: a base definition without fingerprint.
@@ -449,8 +445,7 @@ import_kernel() { # import_kernel <base> <dir>
 	echo 'int kff_new_file;' >"$t/arch/x86/kernel/new.c"
 	fixture_git -C "$t" add -A
 	fixture_git -C "$t" commit -q -m "x86: fixture change 2" -m "Signed-off-by: Fixture <fixture@example.org>"
-	fixture_git -C "$t" format-patch -q -o "$st" master..stack2
-	(cd "$st" && ls ./*.patch | sed 's|^\./||' >series)
+	stack_from_branch "$t" "$st" stack2
 	run "$BUILD" "$st" kfake-3.11
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -482,8 +477,7 @@ import_kernel() { # import_kernel <base> <dir>
 	printf 'config KFF_FIXTURE\n\tbool\n' >"$t/arch/x86/Kconfig"
 	fixture_git -C "$t" add -A
 	fixture_git -C "$t" commit -q -m "x86: a Kconfig file" -m "Signed-off-by: Fixture <fixture@example.org>"
-	fixture_git -C "$t" format-patch -q -o "$st" master..stack2
-	(cd "$st" && ls ./*.patch | sed 's|^\./||' >series)
+	stack_from_branch "$t" "$st" stack2
 	rm -f "$KFF_CACHE/build/kc@kfake-3.11/merge-called"
 	run "$BUILD" "$st" kfake-3.11
 	echo "$output"

@@ -70,11 +70,18 @@ make_stack() {
 	sed -i 's/^\t\tvcpu->guest_xcr0_loaded = 1;/\t\tmark_guest_xcr0_live();\n&/' "$t/arch/x86/kvm/x86.c"
 	fixture_git -C "$t" commit -q -a -m "KVM: x86: mark guest XCR0 live" \
 		-m "Body." -m "Signed-off-by: Fixture <fixture@example.org>"
+	stack_from_branch "$t" "$d" stack
+}
+
+# stack_from_branch TREE DIR BRANCH: the commits of BRANCH over master as a
+# stack directory (patches + series); back on master, BRANCH deleted.
+stack_from_branch() {
+	local t=$1 d=$2 b=$3
 	mkdir -p "$d"
-	fixture_git -C "$t" format-patch -q -o "$d" master..stack
+	fixture_git -C "$t" format-patch -q -o "$d" "master..$b"
 	(cd "$d" && ls ./*.patch | sed 's|^\./||' >series)
 	fixture_git -C "$t" checkout -q master
-	fixture_git -C "$t" branch -q -D stack
+	fixture_git -C "$t" branch -q -D "$b"
 }
 
 # write_base NAME TREE: a base definition whose fingerprint matches TREE.
