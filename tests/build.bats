@@ -306,7 +306,7 @@ import_kernel() { # import_kernel <base> <dir>
 	grep -qx CONFIG_KVM=m "$c"
 	grep -qx CONFIG_NET=y "$c"
 	grep -qx CONFIG_PREEMPT_NONE=y "$c"
-	! grep -q 'CONFIG_KVM is not set' "$c"
+	! grep -q 'CONFIG_KVM is not set' "$c" || false
 	! grep -q required "$c"
 }
 
@@ -553,7 +553,7 @@ import_kernel() { # import_kernel <base> <dir>
 	# sources are shared as hard links, but the stack's change never reaches none's copy
 	[ "$(stat -c %i "$s/arch/x86/kernel/i387.c")" = "$(stat -c %i "$ns/arch/x86/kernel/i387.c")" ]
 	grep -q 'b += 3' "$s/arch/x86/kvm/x86.c"
-	! grep -q 'b += 3' "$ns/arch/x86/kvm/x86.c"
+	! grep -q 'b += 3' "$ns/arch/x86/kvm/x86.c" || false
 	[ "$(jq -r .seeded_from "$KFF_CACHE/out/clean@kfake-3.11/metadata.json")" = none@kfake-3.11 ]
 	# a --kvm-only none cell is no seed for a full build
 	rm -rf "$KFF_CACHE/build/clean@kfake-3.11" "$KFF_CACHE/work/clean@kfake-3.11"
@@ -709,6 +709,14 @@ import_kernel() { # import_kernel <base> <dir>
 	echo "$output"
 	[ "$status" -eq 0 ]
 	jq -e '.[0].warm > 0 and .[0].cold == null' "$KFF_CACHE/bench/bench.json"
-	! grep -q bench "$KFF_CACHE/work/clean@kfake-3.11/src/arch/x86/kvm/x86.c"
+	run grep -q bench "$KFF_CACHE/work/clean@kfake-3.11/src/arch/x86/kvm/x86.c"
+	[ "$status" -ne 0 ]
 	[ "$(jq -r .bzimage_sha256 "$KFF_CACHE/out/clean@kfake-3.11/metadata.json")" = "$h" ]
+	# --file picks the file the change goes into; one the stack does not change is refused
+	run "$KFF_REPO/scripts/bench-build" --base kfake-3.11 --stack "$K/clean" --warm-only --file arch/x86/kvm/x86.c
+	[ "$status" -eq 0 ]
+	jq -e '.[0].changed | endswith(" arch/x86/kvm/x86.c")' "$KFF_CACHE/bench/bench.json"
+	run "$KFF_REPO/scripts/bench-build" --base kfake-3.11 --stack "$K/clean" --warm-only --file arch/x86/kernel/i387.c
+	[ "$status" -eq 1 ]
+	[[ $output == *"no patch adds a statement to arch/x86/kernel/i387.c"* ]]
 }
