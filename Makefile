@@ -6,7 +6,7 @@
 #   make check                the test suite (always-on tier + whatever trees are cached)
 #   make deps                 install the Debian packages (root) or print the apt-get line
 #   make positive-control     Debian 5.10 with bug 2 put back must fail, without it pass
-#                             (fetches linux-source-5.10, two kernel builds: ~1 h on 2 cores)
+#                             (fetches linux-source-5.10; first run about 40 min on 2 cores)
 
 SHELL := /bin/bash
 STEPS ?= apply,check,build,boot
