@@ -567,28 +567,22 @@ fpu_state_log() { test_log fpu-state 1 "$@"; }
 
 @test "boot: a kernel with 5-level paging boots on a CPU without LA57, others keep -cpu max" {
 	fake_cell v5.5-rc5
-	fpu_state_log "ok 1 fpu-state" "ok 1 vmm_alive" >"$FAKE/log1"
-	fpu_state_log "ok 1 fpu-state" "ok 1 vmm_alive" >"$FAKE/log2"
-	echo '# CONFIG_X86_5LEVEL is not set' >"$CELL/config"
-	run "$SCRIPTS/boot" none v5.5-rc5 --test fpu-state
-	[ "$status" -eq 0 ]
-	[[ $(cat "$FAKE/args1") == *$'-accel
-tcg
--cpu
-max
--smp
-2
-'* ]]
-	echo 'CONFIG_X86_5LEVEL=y' >"$CELL/config"
-	run "$SCRIPTS/boot" none v5.5-rc5 --test fpu-state
-	[ "$status" -eq 0 ]
-	[[ $(cat "$FAKE/args2") == *$'-accel
-tcg
--cpu
-max,la57=off
--smp
-2
-'* ]]
+	local n want
+	for n in 1 2; do
+		fpu_state_log "ok 1 fpu-state" "ok 1 vmm_alive" >"$FAKE/log$n"
+	done
+	for n in 1 2; do
+		if [ "$n" = 1 ]; then
+			echo '# CONFIG_X86_5LEVEL is not set' >"$CELL/config"
+			want=max
+		else
+			echo 'CONFIG_X86_5LEVEL=y' >"$CELL/config"
+			want=max,la57=off
+		fi
+		run "$SCRIPTS/boot" none v5.5-rc5 --test fpu-state
+		[ "$status" -eq 0 ]
+		[[ $(cat "$FAKE/args$n") == *$'-accel\ntcg\n-cpu\n'"$want"$'\n-smp\n2\n'* ]]
+	done
 }
 
 @test "boot takes a stack directory, a test-only mutation, and names the cell after it" {
