@@ -40,22 +40,65 @@ prepare:
 kernelrelease:
 	@echo $(KREL)
 
-$(O)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) -Wall -O2 -c $< -o $@
-OBJS := $(O)/arch/x86/kvm/x86.o $(O)/arch/x86/kernel/i387.o
-arch/x86/kvm/: $(O)/arch/x86/kvm/x86.o
+# Like kbuild: each target's command saved in <dir>/.<name>.cmd (objects
+# through scripts/basic/fixdep), KVM a composite module (kvm.mod lists its
+# objects), i387.o the only object in the "vmlinux".
+FIXDEP := $(O)/scripts/basic/fixdep
+$(FIXDEP): scripts/basic/fixdep.sh
+	@mkdir -p $(dir $@) && cp $< $@ && chmod +x $@
+$(O)/%.o: %.c $(FIXDEP)
+	@CC='$(CC)' sh scripts/fake-cc.sh $(O) $*.o
+$(O)/arch/x86/kvm/kvm.o: $(O)/arch/x86/kvm/x86.o
+	@sh scripts/fake-link.sh $(O) arch/x86/kvm/kvm.o ld -r -o arch/x86/kvm/kvm.o arch/x86/kvm/x86.o
+	@echo arch/x86/kvm/x86.o >$(O)/arch/x86/kvm/kvm.mod
+	@echo arch/x86/kvm/kvm.ko >$(O)/modules.order
+$(O)/arch/x86/kvm/kvm.ko: $(O)/arch/x86/kvm/kvm.o
+	@sh scripts/fake-link.sh $(O) arch/x86/kvm/kvm.ko ld -r -o arch/x86/kvm/kvm.ko arch/x86/kvm/kvm.o
+arch/x86/kvm/: $(O)/arch/x86/kvm/kvm.o
 arch/x86/kernel/i387.o: $(O)/arch/x86/kernel/i387.o
 arch/x86/kernel/fpu/: $(O)/arch/x86/kernel/i387.o
-bzImage: $(OBJS)
+$(O)/arch/x86/boot/bzImage: $(O)/arch/x86/kernel/i387.o
 	@mkdir -p $(O)/arch/x86/boot
-	cat $(OBJS) >$(O)/arch/x86/boot/bzImage
-modules: $(O)/arch/x86/kvm/x86.o
-	cp $< $(O)/arch/x86/kvm/kvm.ko
+	cat $< >$@
+bzImage: $(O)/arch/x86/boot/bzImage
+modules: $(O)/arch/x86/kvm/kvm.ko
 modules_install:
 	mkdir -p $(INSTALL_MOD_PATH)/lib/modules/$(KREL)/kernel/arch/x86/kvm
 	cp $(O)/arch/x86/kvm/kvm.ko $(INSTALL_MOD_PATH)/lib/modules/$(KREL)/kernel/arch/x86/kvm/
 .PHONY: tinyconfig allnoconfig olddefconfig prepare kernelrelease bzImage modules modules_install
+EOF
+	mkdir -p "$d/scripts/basic"
+	# fake-cc.sh OBJTREE OBJ: compile OBJ in OBJTREE, save the command
+	cat >"$d/scripts/fake-cc.sh" <<'EOF'
+set -e
+s=$(cd "$(dirname "$0")/.." && pwd)
+t=$2 dep=$(dirname "$2")/.$(basename "$2").d
+cmd="$CC -Wall -O2 -Wp,-MD,$dep -c -o $t $s/${t%.o}.c"
+cd "$1"
+mkdir -p "$(dirname "$t")"
+echo "  CC      $t"
+sh -c "$cmd"
+scripts/basic/fixdep "$dep" "$t" "$cmd" >"$(dirname "$t")/.$(basename "$t").cmd"
+rm -f "$dep"
+EOF
+	# fake-link.sh OBJTREE TARGET CMD...: run CMD in OBJTREE, save it
+	cat >"$d/scripts/fake-link.sh" <<'EOF'
+set -e
+cd "$1"
+t=$2
+shift 2
+echo "  LD      $t"
+"$@"
+printf 'cmd_%s := %s\n' "$t" "$*" >"$(dirname "$t")/.$(basename "$t").cmd"
+EOF
+	# fixdep DEPFILE TARGET CMDLINE: the .cmd file, as kbuild's fixdep writes it
+	cat >"$d/scripts/basic/fixdep.sh" <<'EOF'
+#!/bin/sh
+printf 'cmd_%s := %s\n\n' "$2" "$3"
+deps=$(sed -e '1s/^[^:]*://' -e 's/\\$//' "$1" | tr ' ' '\n' | grep .)
+printf 'source_%s := %s\n\ndeps_%s := \\\n' "$2" "$(echo "$deps" | head -n1)" "$2"
+echo "$deps" | sed '1d; s/^/  /; s/$/ \\/'
+printf '\n%s: $(deps_%s)\n\n$(deps_%s):\n' "$2" "$2" "$2"
 EOF
 	if [ "$v" -ge 4 ]; then
 		printf 'tinyconfig:\n\t@true\n' >"$d/scripts/kconfig/Makefile"
@@ -537,8 +580,8 @@ import_kernel() { # import_kernel <base> <dir>
 	local ns=$KFF_CACHE/work/none@kfake-3.11/src s=$KFF_CACHE/work/clean@kfake-3.11/src
 	# a saved command line naming the sources absolutely and relatively
 	printf 'deps := %s/arch/x86/kvm/x86.c ../../work/none@kfake-3.11/src/x.h %s/.kff-cc\n' \
-		"$ns" "$nb" >"$nb/arch/x86/kvm/.x86.o.cmd"
-	touch -d '2001-02-03 04:05:06' "$nb/arch/x86/kvm/.x86.o.cmd"
+		"$ns" "$nb" >"$nb/arch/x86/kernel/.i387.o.cmd"
+	touch -d '2001-02-03 04:05:06' "$nb/arch/x86/kernel/.i387.o.cmd"
 	sleep 1.1
 	run "$BUILD" "$K/clean" kfake-3.11
 	echo "$output"
@@ -548,8 +591,8 @@ import_kernel() { # import_kernel <base> <dir>
 	[ "$(stat -c %y "$b/arch/x86/kernel/i387.o")" = "$(stat -c %y "$nb/arch/x86/kernel/i387.o")" ]
 	[ "$(stat -c %y "$b/arch/x86/kvm/x86.o")" != "$(stat -c %y "$nb/arch/x86/kvm/x86.o")" ]
 	[ "$(readlink "$b/source")" = "$s" ]
-	[ "$(cat "$b/arch/x86/kvm/.x86.o.cmd")" = "deps := $s/arch/x86/kvm/x86.c ../../work/clean@kfake-3.11/src/x.h $b/.kff-cc" ]
-	[ "$(stat -c %y "$b/arch/x86/kvm/.x86.o.cmd")" = "$(stat -c %y "$nb/arch/x86/kvm/.x86.o.cmd")" ]
+	[ "$(cat "$b/arch/x86/kernel/.i387.o.cmd")" = "deps := $s/arch/x86/kvm/x86.c ../../work/clean@kfake-3.11/src/x.h $b/.kff-cc" ]
+	[ "$(stat -c %y "$b/arch/x86/kernel/.i387.o.cmd")" = "$(stat -c %y "$nb/arch/x86/kernel/.i387.o.cmd")" ]
 	# sources are shared as hard links, but the stack's change never reaches none's copy
 	[ "$(stat -c %i "$s/arch/x86/kernel/i387.c")" = "$(stat -c %i "$ns/arch/x86/kernel/i387.c")" ]
 	grep -q 'b += 3' "$s/arch/x86/kvm/x86.c"
@@ -644,6 +687,139 @@ import_kernel() { # import_kernel <base> <dir>
 
 # --- a real tree --------------------------------------------------------------------
 
+# --- the quick re-build ----------------------------------------------------------
+
+# kbuild_lines <cell>: the compile and link lines of the cell's last build.log
+kbuild_lines() {
+	grep -E '^  (CC|LD) ' "$KFF_CACHE/out/$1/build.log" || true
+}
+
+@test "quick: a changed module file is re-built from the saved commands, and make then has nothing to do" {
+	import_kernel kfake-3.11 "$K/k3"
+	local st=$BATS_TEST_TMPDIR/clean
+	cp -a "$K/clean" "$st"
+	run "$BUILD" "$st" kfake-3.11
+	[ "$status" -eq 0 ]
+	local o=$KFF_CACHE/out/clean@kfake-3.11 b=$KFF_CACHE/build/clean@kfake-3.11 bz ko
+	local inst=3.11.0-fake/kernel/arch/x86/kvm/kvm.ko
+	bz=$(jq -r .bzimage_sha256 "$o/metadata.json")
+	sed -i 's/^+\tb += 3;/+\tb += 5;/' "$st/0001-KVM-x86-fixture-change.patch"
+	run "$BUILD" "$st" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"re-build: quick, 3 target(s)"* ]]
+	jq -e '.rebuild.path == "quick" and .rebuild.reason == null and
+	       .rebuild.steps == ["arch/x86/kvm/x86.o", "arch/x86/kvm/kvm.o", "arch/x86/kvm/kvm.ko"]' "$o/metadata.json"
+	# the new kvm.ko is installed, the kernel is the one before
+	cmp "$b/arch/x86/kvm/kvm.ko" "$o/modules/lib/modules/$inst"
+	[ "$(sha256sum "$o/bzImage" | cut -d' ' -f1)" = "$bz" ]
+	[ "$(jq -r .bzimage_sha256 "$o/metadata.json")" = "$bz" ]
+	grep -q 'b += 5' "$KFF_CACHE/work/clean@kfake-3.11/src/arch/x86/kvm/x86.c"
+	# fixdep wrote the object's .cmd from the same command
+	grep -q '^cmd_arch/x86/kvm/x86.o := .*-c -o arch/x86/kvm/x86.o ' "$b/arch/x86/kvm/.x86.o.cmd"
+	grep -q 'fixdep .*arch/x86/kvm/.x86.o.d' "$o/reproduce.sh"
+	cp "$o/modules/lib/modules/$inst" "$BATS_TEST_TMPDIR/quick.ko"
+	# make finds everything up to date...
+	KFF_BUILD_QUICK=0 run "$BUILD" "$st" kfake-3.11
+	[ "$status" -eq 0 ]
+	[[ $output == *"re-build: make (KFF_BUILD_QUICK=0)"* ]]
+	[ -z "$(kbuild_lines clean@kfake-3.11)" ]
+	# ...and, made to compile it again, makes the same module
+	rm "$b/arch/x86/kvm/x86.o"
+	KFF_BUILD_QUICK=0 run "$BUILD" "$st" kfake-3.11
+	[ "$status" -eq 0 ]
+	[ "$(kbuild_lines clean@kfake-3.11 | wc -l)" -eq 3 ]
+	cmp "$BATS_TEST_TMPDIR/quick.ko" "$o/modules/lib/modules/$inst"
+	# nothing changed: nothing is run, and the artifacts are those of the last build
+	run "$BUILD" "$st" kfake-3.11
+	[ "$status" -eq 0 ]
+	[[ $output == *"re-build: quick, 0 target(s)"* ]]
+	cmp "$BATS_TEST_TMPDIR/quick.ko" "$o/modules/lib/modules/$inst"
+	[ "$(sha256sum "$o/bzImage" | cut -d' ' -f1)" = "$bz" ]
+}
+
+@test "quick: what the saved commands cannot vouch for is left to make, which says why" {
+	import_kernel kfake-3.11 "$K/k3"
+	local v=$BATS_TEST_TMPDIR t=$BATS_TEST_TMPDIR/t o=$KFF_CACHE/out/clean@kfake-3.11
+	cp -a "$K/k3" "$t"
+	# three versions of the stack "clean": two more statements in x86.c;
+	# a change in i387.c too; a call to a function of another module
+	make_patch_stack "$t" "$v/a/clean" 's/^\treturn b + 1;/\tb += 3;\n\tb += 4;\n\treturn b + 1;/'
+	# (make_patch_stack commits what else is changed in the tree too)
+	sed -i 's/return a;/return a + 2;/' "$t/arch/x86/kernel/i387.c"
+	make_patch_stack "$t" "$v/b/clean" 's/^\treturn b + 1;/\tb += 3;\n\tb += 4;\n\treturn b + 1;/'
+	sed -i 's/^int kvm_fixture/extern int kff_imported(int);\n&/' "$t/arch/x86/kvm/x86.c"
+	make_patch_stack "$t" "$v/c/clean" 's/^\treturn b + 1;/\tb += 3;\n\tb += kff_imported(a);\n\treturn b + 1;/'
+	# no earlier build
+	run "$BUILD" "$v/a/clean" kfake-3.11
+	[ "$status" -eq 0 ]
+	[[ $output == *"re-build: make (no successful build of this cell to start from)"* ]]
+	# an object of the kernel image: make relinks it
+	run "$BUILD" "$v/b/clean" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"re-build: make (arch/x86/kernel/i387.c is built into vmlinux (make relinks it))"* ]]
+	[ "$(jq -r .rebuild.path "$o/metadata.json")" = make ]
+	kbuild_lines clean@kfake-3.11 | grep -q 'CC      arch/x86/kernel/i387.o'
+	# a new imported symbol: the quick path compiles, finds modpost must run, hands over
+	run "$BUILD" "$v/a/clean" kfake-3.11
+	[ "$status" -eq 0 ]
+	run "$BUILD" "$v/c/clean" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"quick re-build stopped: arch/x86/kvm/kvm.o imports, exports or declares something new (modpost must run); make takes over"* ]]
+	jq -e '.rebuild.path == "make" and (.rebuild.steps | index("arch/x86/kvm/x86.o"))' "$o/metadata.json"
+	cmp "$KFF_CACHE/build/clean@kfake-3.11/arch/x86/kvm/kvm.ko" "$o/modules/lib/modules/3.11.0-fake/kernel/arch/x86/kvm/kvm.ko"
+	# the switch
+	KFF_BUILD_QUICK=0 run "$BUILD" "$v/c/clean" kfake-3.11
+	[[ $output == *"re-build: make (KFF_BUILD_QUICK=0)"* ]]
+	# another mode than last time
+	run "$BUILD" "$v/c/clean" kfake-3.11 --kvm-only
+	[ "$status" -eq 0 ]
+	[[ $output == *"re-build: make (the last build was --full)"* ]]
+}
+
+@test "quick: a compile error fails the cell as make would, and the next build starts over with make" {
+	import_kernel kfake-3.11 "$K/k3"
+	local st=$BATS_TEST_TMPDIR/clean o=$KFF_CACHE/out/clean@kfake-3.11
+	cp -a "$K/clean" "$st"
+	run "$BUILD" "$st" kfake-3.11
+	[ "$status" -eq 0 ]
+	sed -i 's/^+\tb += 3;/+\tb += 3 kff_syntax_error;/' "$st/0001-KVM-x86-fixture-change.patch"
+	run "$BUILD" "$st" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *"step 'quick' failed"* ]]
+	[ "$(jq -r .result "$o/metadata.json")" = failed ]
+	[ ! -e "$o/bzImage" ]
+	[ ! -e "$o/modules" ]
+	cp "$K/clean"/*.patch "$st/"
+	run "$BUILD" "$st" kfake-3.11
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"re-build: make (no successful build of this cell to start from)"* ]]
+	[ -f "$o/bzImage" ]
+}
+
+@test "quick: --kvm-only re-compiles a changed FPU file and nothing else" {
+	import_kernel kfake-3.11 "$K/k3"
+	local v=$BATS_TEST_TMPDIR t=$BATS_TEST_TMPDIR/t o=$KFF_CACHE/out/fpu@kfake-3.11
+	cp -a "$K/k3" "$t"
+	make_patch_stack "$t" "$v/a/fpu" 's/^\treturn b + 1;/\treturn b + 2;/'
+	sed -i 's/return a;/return a + 3;/' "$t/arch/x86/kernel/i387.c"
+	make_patch_stack "$t" "$v/b/fpu" 's/^\treturn b + 1;/\treturn b + 2;/'
+	run "$BUILD" "$v/a/fpu" kfake-3.11 --kvm-only
+	[ "$status" -eq 0 ]
+	run "$BUILD" "$v/b/fpu" kfake-3.11 --kvm-only
+	echo "$output"
+	[ "$status" -eq 0 ]
+	jq -e '.rebuild.path == "quick" and .rebuild.steps == ["arch/x86/kernel/i387.o"]' "$o/metadata.json"
+	[ ! -e "$o/bzImage" ]
+	KFF_BUILD_QUICK=0 run "$BUILD" "$v/b/fpu" kfake-3.11 --kvm-only
+	[ "$status" -eq 0 ]
+	[ -z "$(kbuild_lines fpu@kfake-3.11)" ]
+}
+
 @test "real tree: a --kvm-only build of the cached v3.11" {
 	local real=${KFF_REAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-fpu-fixes}
 	export KFF_BASES=$KFF_REPO/bases
@@ -666,6 +842,40 @@ import_kernel() { # import_kernel <base> <dir>
 
 # --- scripts/bench-build ------------------------------------------------------------
 
+@test "real tree: a quick --kvm-only re-build of v3.11 is what make would build" {
+	local real=${KFF_REAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-fpu-fixes}
+	export KFF_BASES=$KFF_REPO/bases
+	[ -d "$real/trees/v3.11/.git" ] ||
+		skip "v3.11 is not cached; get it with: scripts/tree import v3.11 <git dir of github:PKUCloud/linux-3.11-cloud> 7a70fe2655b9b867f98bcadc77b45560c3dd698a"
+	mkdir -p "$KFF_CACHE" "$real/ccache"
+	ln -s "$real/trees" "$KFF_CACHE/trees"
+	ln -s "$real/ccache" "$KFF_CACHE/ccache"
+	local st=$BATS_TEST_TMPDIR/stable-3.11 b=$KFF_CACHE/build/stable-3.11@v3.11
+	local o=$KFF_CACHE/out/stable-3.11@v3.11
+	cp -a "$KFF_REPO/stable-3.11" "$st"
+	run "$BUILD" "$st" v3.11 --kvm-only
+	[ "$status" -eq 0 ]
+	# one more statement in the stack's x86.c hunk
+	sed -i 's/^+\t\t\tkernel_fpu_guest_xcr0_begin();$/+\t\t\tkernel_fpu_guest_xcr0_begin(); barrier();/' "$st"/0001-*.patch
+	grep -q 'barrier();' "$st"/0001-*.patch
+	run "$BUILD" "$st" v3.11 --kvm-only
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# 3.11 relinks every composite module of the directory
+	jq -e '.rebuild.path == "quick" and (.rebuild.steps | index("arch/x86/kvm/x86.o")) and
+	       (.rebuild.steps | index("arch/x86/kvm/kvm.o")) and (.rebuild.steps | index("arch/x86/kvm/kvm-amd.o"))' "$o/metadata.json"
+	cp "$b/arch/x86/kvm/kvm.o" "$BATS_TEST_TMPDIR/quick-kvm.o"
+	KFF_BUILD_QUICK=0 run "$BUILD" "$st" v3.11 --kvm-only
+	[ "$status" -eq 0 ]
+	run grep -E '^  (CC|LD)' "$o/build.log"
+	[ "$status" -eq 1 ]
+	rm "$b/arch/x86/kvm/x86.o"
+	KFF_BUILD_QUICK=0 run "$BUILD" "$st" v3.11 --kvm-only
+	[ "$status" -eq 0 ]
+	grep -q '^  CC \[M\]  arch/x86/kvm/x86.o' "$o/build.log"
+	cmp "$BATS_TEST_TMPDIR/quick-kvm.o" "$b/arch/x86/kvm/kvm.o"
+}
+
 @test "bench: bad input is refused with exit 2 and a message" {
 	run "$KFF_REPO/scripts/bench-build" --base no-such-base
 	[ "$status" -eq 2 ]
@@ -686,11 +896,14 @@ import_kernel() { # import_kernel <base> <dir>
 	run "$KFF_REPO/scripts/bench-build" --base kfake-3.11 --stack "$K/clean" --jobs 1
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ $output == *"base "*"cold"*"warm/TU"*"kvm-only"* ]]
+	[[ $output == *"base "*"cold"*"no-op"*"kvm-only"* ]]
+	[[ $output == *"warm arch/x86/kvm/x86.c "*" quick"* ]]
 	local j=$KFF_CACHE/bench/bench.json
 	jq -e '.[0].base == "kfake-3.11" and .[0].stack == "clean" and .[0].cold > 0 and
-	       .[0].noop > 0 and .[0].warm > 0 and .[0].kvm_only > 0' "$j"
-	[ "$(jq -r '.[0].changed' "$j")" = "0001-KVM-x86-fixture-change.patch arch/x86/kvm/x86.c" ]
+	       .[0].noop > 0 and .[0].kvm_only > 0 and (.[0].warm | length) == 1 and
+	       .[0].warm[0].seconds > 0 and .[0].warm[0].tu > 0 and .[0].warm[0].ratio > 0 and
+	       .[0].warm[0].path == "quick"' "$j"
+	[ "$(jq -r '.[0].warm[0].changed' "$j")" = "0001-KVM-x86-fixture-change.patch arch/x86/kvm/x86.c" ]
 	# the bench caches are gone, the stack it edited was a copy
 	[ ! -e "$KFF_CACHE/bench/kfake-3.11" ]
 	! grep -q 'bench' "$K/clean/0001-KVM-x86-fixture-change.patch"
@@ -708,14 +921,14 @@ import_kernel() { # import_kernel <base> <dir>
 	run "$KFF_REPO/scripts/bench-build" --base kfake-3.11 --stack "$K/clean" --warm-only
 	echo "$output"
 	[ "$status" -eq 0 ]
-	jq -e '.[0].warm > 0 and .[0].cold == null' "$KFF_CACHE/bench/bench.json"
+	jq -e '.[0].warm[0].seconds > 0 and .[0].cold == null' "$KFF_CACHE/bench/bench.json"
 	run grep -q bench "$KFF_CACHE/work/clean@kfake-3.11/src/arch/x86/kvm/x86.c"
 	[ "$status" -ne 0 ]
 	[ "$(jq -r .bzimage_sha256 "$KFF_CACHE/out/clean@kfake-3.11/metadata.json")" = "$h" ]
 	# --file picks the file the change goes into; one the stack does not change is refused
 	run "$KFF_REPO/scripts/bench-build" --base kfake-3.11 --stack "$K/clean" --warm-only --file arch/x86/kvm/x86.c
 	[ "$status" -eq 0 ]
-	jq -e '.[0].changed | endswith(" arch/x86/kvm/x86.c")' "$KFF_CACHE/bench/bench.json"
+	jq -e '.[0].warm | length == 1 and (.[0].changed | endswith(" arch/x86/kvm/x86.c"))' "$KFF_CACHE/bench/bench.json"
 	run "$KFF_REPO/scripts/bench-build" --base kfake-3.11 --stack "$K/clean" --warm-only --file arch/x86/kernel/i387.c
 	[ "$status" -eq 1 ]
 	[[ $output == *"no patch adds a statement to arch/x86/kernel/i387.c"* ]]

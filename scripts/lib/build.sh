@@ -162,7 +162,7 @@ kff_build_warnings() {
 	local bld=$1 src=$2 rel
 	rel=$(realpath -m --relative-to="$bld" "$src")
 	find "$bld" -name '*.kffwarn' -type f -print0 |
-		xargs -0 -r cat |
+		xargs -0 -r cat | kff_build_ascii_quotes |
 		awk -v src="$src/" -v rel="$rel/" '
 			/: warning: / {
 				i = index($0, ": warning: ")
@@ -191,7 +191,15 @@ kff_build_filter_touched() {
 
 # kff_build_new_warnings <after> <before>: lines of after missing in before.
 kff_build_new_warnings() {
-	LC_ALL=C comm -23 <(LC_ALL=C sort -u "$1") <(LC_ALL=C sort -u "$2")
+	LC_ALL=C comm -23 <(kff_build_ascii_quotes <"$1" | LC_ALL=C sort -u) \
+		<(kff_build_ascii_quotes <"$2" | LC_ALL=C sort -u)
+}
+
+# kff_build_ascii_quotes: gcc quotes names with U+2018/U+2019 in a UTF-8
+# locale and with ' in the C locale, and ccache replays whichever the first
+# compile printed: the same warning must compare equal either way.
+kff_build_ascii_quotes() {
+	sed -e "s/\xe2\x80\x98/'/g" -e "s/\xe2\x80\x99/'/g"
 }
 
 # kff_build_now: seconds since the epoch with milliseconds.
