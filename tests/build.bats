@@ -820,15 +820,20 @@ kbuild_lines() {
 	[ -z "$(kbuild_lines fpu@kfake-3.11)" ]
 }
 
-@test "real tree: a --kvm-only build of the cached v3.11" {
+# use_real_v3_11: skip unless v3.11 is cached; else a cache of the test's
+# own that shares the real trees and ccache (the real cells stay untouched).
+use_real_v3_11() {
 	local real=${KFF_REAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-fpu-fixes}
 	export KFF_BASES=$KFF_REPO/bases
 	[ -d "$real/trees/v3.11/.git" ] ||
 		skip "v3.11 is not cached; get it with: scripts/tree import v3.11 <git dir of github:PKUCloud/linux-3.11-cloud> 7a70fe2655b9b867f98bcadc77b45560c3dd698a"
-	# its own cache, sharing the real trees and ccache (cells stay untouched)
 	mkdir -p "$KFF_CACHE" "$real/ccache"
 	ln -s "$real/trees" "$KFF_CACHE/trees"
 	ln -s "$real/ccache" "$KFF_CACHE/ccache"
+}
+
+@test "real tree: a --kvm-only build of the cached v3.11" {
+	use_real_v3_11
 	run "$BUILD" none v3.11 --kvm-only
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -843,13 +848,7 @@ kbuild_lines() {
 # --- scripts/bench-build ------------------------------------------------------------
 
 @test "real tree: a quick --kvm-only re-build of v3.11 is what make would build" {
-	local real=${KFF_REAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-fpu-fixes}
-	export KFF_BASES=$KFF_REPO/bases
-	[ -d "$real/trees/v3.11/.git" ] ||
-		skip "v3.11 is not cached; get it with: scripts/tree import v3.11 <git dir of github:PKUCloud/linux-3.11-cloud> 7a70fe2655b9b867f98bcadc77b45560c3dd698a"
-	mkdir -p "$KFF_CACHE" "$real/ccache"
-	ln -s "$real/trees" "$KFF_CACHE/trees"
-	ln -s "$real/ccache" "$KFF_CACHE/ccache"
+	use_real_v3_11
 	local st=$BATS_TEST_TMPDIR/stable-3.11 b=$KFF_CACHE/build/stable-3.11@v3.11
 	local o=$KFF_CACHE/out/stable-3.11@v3.11
 	cp -a "$KFF_REPO/stable-3.11" "$st"
