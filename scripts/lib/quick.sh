@@ -88,31 +88,6 @@ kff_quick_fingerprint() {
 	{ objdump -s -j .modinfo "$1" 2>/dev/null || true; } | sed -n '/^Contents of section/,$p'
 }
 
-# kff_quick_compile <build-dir> <target>: rule_cc_o_c without make: the
-# saved compile command, then fixdep writes the .cmd file from the new
-# dependency list and the same command line, as kbuild does.
-kff_quick_compile() {
-	local bld=$1 t=$2 cmdf saved cmd dep
-	cmdf=$(kff_quick_cmdfile "$t")
-	saved=$(kff_quick_saved "$bld/$cmdf" "$t")
-	cmd=$(kff_quick_expand "$bld/$cmdf" "$t")
-	[ -n "$saved" ] && [ -n "$cmd" ] || return 1
-	dep=$(dirname "$t")/.$(basename "$t" | tr , _).d
-	(cd "$bld" && bash -c "$cmd") || return 1
-	(cd "$bld" && scripts/basic/fixdep "$dep" "$t" "$saved" >"$cmdf.kfftmp") || return 1
-	rm -f "$bld/$dep"
-	mv -f "$bld/$cmdf.kfftmp" "$bld/$cmdf"
-}
-
-# kff_quick_replay <build-dir> <target>: run a target's saved command (a
-# link); its .cmd file stays as it is, the command being the same.
-kff_quick_replay() {
-	local bld=$1 t=$2 cmd
-	cmd=$(kff_quick_expand "$bld/$(kff_quick_cmdfile "$t")" "$t")
-	[ -n "$cmd" ] || return 1
-	(cd "$bld" && bash -c "$cmd")
-}
-
 # kff_quick_plan <build-dir> <mode> <synced-list> [<kvm-only target>...]
 # Decides whether the files synced this time can be re-built by replaying
 # saved commands. Prints the plan, a step a line:
