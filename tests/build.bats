@@ -571,6 +571,74 @@ import_kernel() { # import_kernel <base> <dir>
 	[ ! -e "$s/.config" ]
 }
 
+@test "build: the scratch copy is reset path by path, as a whole-tree reset would leave it" {
+	local k=$BATS_TEST_TMPDIR/holey full=$BATS_TEST_TMPDIR/full st=$BATS_TEST_TMPDIR/two t=$BATS_TEST_TMPDIR/t
+	cp -a "$K/k5" "$full"
+	echo '/* only in the full tree */' >"$full/arch/x86/kernel/entry.S"
+	fixture_git -C "$full" add -A
+	fixture_git -C "$full" commit -q -m "the full tree"
+	cp -a "$K/k5" "$k"
+	printf 'CONFIG_LEFTOVER=y\n' >"$k/.config"
+	fixture_git -C "$k" add -A
+	fixture_git -C "$k" commit -q -m "a snapshot with a .config"
+	write_kernel_base kfake-full
+	write_kernel_base kfake-holey
+	printf 'build_remove .config\nfill_from kfake-full\n' >>"$KFF_BASES/kfake-holey"
+	import_kernel kfake-full "$full"
+	import_kernel kfake-holey "$k"
+	# two patches: x86.c, then i387.c
+	cp -a "$k" "$t"
+	fixture_git -C "$t" checkout -q -b two
+	sed -i 's/^\treturn b + 1;/\treturn b + 2;/' "$t/arch/x86/kvm/x86.c"
+	fixture_git -C "$t" commit -q -a -m "KVM: x86: first" -m "Signed-off-by: Fixture <fixture@example.org>"
+	sed -i 's/return a;/return a + 1;/' "$t/arch/x86/kernel/i387.c"
+	fixture_git -C "$t" commit -q -a -m "x86: second" -m "Signed-off-by: Fixture <fixture@example.org>"
+	stack_from_branch "$t" "$st" two
+	run "$BUILD" "$st" kfake-holey
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local w=$KFF_CACHE/work/two@kfake-holey log=$KFF_CACHE/out/two@kfake-holey/build.log
+	[ -f "$w/applied.dirty" ]
+	# the second patch changes: the first keeps its commit, the reset
+	# touches only the listed paths (no checkout -f, no clean)
+	sed -i 's/return a + 1;/return a + 2;/' "$st"/0002-*.patch
+	run "$BUILD" "$st" kfake-holey
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"[1/2] 0001-KVM-x86-first.patch: unchanged, its commit kept"* ]]
+	grep -q '^+ reset .* path(s)' "$log"
+	! grep -q 'checkout -q -f -B kff' "$log" || false
+	grep -q 'return a + 2;' "$w/src/arch/x86/kernel/i387.c"
+	grep -q 'return b + 2;' "$w/src/arch/x86/kvm/x86.c"
+	[ -f "$w/applied/arch/x86/kernel/entry.S" ] && [ ! -e "$w/applied/.config" ]
+	# the second patch leaves the stack: i387.c goes back to the base's
+	rm -f "$st"/0002-*.patch
+	(cd "$st" && ls ./*.patch | sed 's|^\./||' >series)
+	run "$BUILD" "$st" kfake-holey
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '^+ reset .* path(s)' "$log"
+	cmp "$w/applied/arch/x86/kernel/i387.c" "$k/arch/x86/kernel/i387.c"
+	cmp "$w/src/arch/x86/kernel/i387.c" "$k/arch/x86/kernel/i387.c"
+	state() {
+		git -C "$w/applied" rev-parse 'HEAD^{tree}'
+		git -C "$w/applied" status --porcelain --untracked-files=all
+		git -C "$w/applied" diff HEAD | sha1sum
+		(cd "$w/src" && find . -type f ! -name '*.o' | LC_ALL=C sort | xargs sha1sum)
+	}
+	local by_path
+	by_path=$(state)
+	[[ $by_path == *" D .config"* ]] && [[ $by_path == *"?? arch/x86/kernel/entry.S"* ]]
+	# without the list (as after an interrupted build) the whole tree is
+	# reset, and the result is the same
+	rm -f "$w/applied.dirty"
+	run "$BUILD" "$st" kfake-holey
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q 'checkout -q -f -B kff' "$log"
+	[ "$(state)" = "$by_path" ]
+}
+
 @test "build: a new stack cell starts from none@<base> and recompiles only what the stack touches" {
 	import_kernel kfake-3.11 "$K/k3"
 	run "$BUILD" none kfake-3.11
@@ -896,13 +964,14 @@ use_real_v3_11() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == *"base "*"cold"*"no-op"*"kvm-only"* ]]
-	[[ $output == *"warm arch/x86/kvm/x86.c "*" quick"* ]]
+	[[ $output == *"warm full "*"arch/x86/kvm/x86.c "*" quick"* ]]
+	[[ $output == *"warm kvm-only "*"arch/x86/kvm/x86.c "*" quick"* ]]
 	local j=$KFF_CACHE/bench/bench.json
 	jq -e '.[0].base == "kfake-3.11" and .[0].stack == "clean" and .[0].cold > 0 and
-	       .[0].noop > 0 and .[0].kvm_only > 0 and (.[0].warm | length) == 1 and
-	       .[0].warm[0].seconds > 0 and .[0].warm[0].tu >= 0 and
-	       (.[0].warm[0].ratio == null or .[0].warm[0].ratio > 0) and
-	       .[0].warm[0].path == "quick"' "$j"
+	       .[0].noop > 0 and .[0].kvm_only > 0 and (.[0].warm | length) == 2 and
+	       ([.[0].warm[].mode] == ["full", "kvm-only"]) and
+	       all(.[0].warm[]; .seconds > 0 and .tu >= 0 and (.ratio == null or .ratio > 0) and
+	           .path == "quick")' "$j"
 	[ "$(jq -r '.[0].warm[0].changed' "$j")" = "0001-KVM-x86-fixture-change.patch arch/x86/kvm/x86.c" ]
 	# the bench caches are gone, the stack it edited was a copy
 	[ ! -e "$KFF_CACHE/bench/kfake-3.11" ]
@@ -921,14 +990,17 @@ use_real_v3_11() {
 	run "$KFF_REPO/scripts/bench-build" --base kfake-3.11 --stack "$K/clean" --warm-only
 	echo "$output"
 	[ "$status" -eq 0 ]
-	jq -e '.[0].warm[0].seconds > 0 and .[0].cold == null' "$KFF_CACHE/bench/bench.json"
+	jq -e '.[0].warm[0].seconds > 0 and .[0].cold == null and
+	       ([.[0].warm[].mode] == ["full", "kvm-only"])' "$KFF_CACHE/bench/bench.json"
 	run grep -q bench "$KFF_CACHE/work/clean@kfake-3.11/src/arch/x86/kvm/x86.c"
 	[ "$status" -ne 0 ]
+	# and the cell is a full build again
+	[ "$(jq -r .mode "$KFF_CACHE/out/clean@kfake-3.11/metadata.json")" = full ]
 	[ "$(jq -r .bzimage_sha256 "$KFF_CACHE/out/clean@kfake-3.11/metadata.json")" = "$h" ]
 	# --file picks the file the change goes into; one the stack does not change is refused
 	run "$KFF_REPO/scripts/bench-build" --base kfake-3.11 --stack "$K/clean" --warm-only --file arch/x86/kvm/x86.c
 	[ "$status" -eq 0 ]
-	jq -e '.[0].warm | length == 1 and (.[0].changed | endswith(" arch/x86/kvm/x86.c"))' "$KFF_CACHE/bench/bench.json"
+	jq -e '.[0].warm | length == 2 and all(.[]; .changed | endswith(" arch/x86/kvm/x86.c"))' "$KFF_CACHE/bench/bench.json"
 	run "$KFF_REPO/scripts/bench-build" --base kfake-3.11 --stack "$K/clean" --warm-only --file arch/x86/kernel/i387.c
 	[ "$status" -eq 1 ]
 	[[ $output == *"no patch adds a statement to arch/x86/kernel/i387.c"* ]]
