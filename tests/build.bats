@@ -529,8 +529,12 @@ import_kernel() { # import_kernel <base> <dir>
 	[ -e "$KFF_CACHE/build/kc@kfake-3.11/merge-called" ]
 }
 
-@test "build: snapshot leftovers are removed and missing files filled in, in the scratch copy only" {
-	local k=$BATS_TEST_TMPDIR/holey full=$BATS_TEST_TMPDIR/full
+# holey_bases <snapshot> <full>: two k5 trees and their bases: kfake-holey
+# (a snapshot with a leftover .config and without entry.S, whose build
+# removes the one and fills in the other from kfake-full) and kfake-full.
+# Neither is imported.
+holey_bases() {
+	local k=$1 full=$2
 	cp -a "$K/k5" "$full"
 	echo '/* only in the full tree */' >"$full/arch/x86/kernel/entry.S"
 	fixture_git -C "$full" add -A
@@ -542,6 +546,11 @@ import_kernel() { # import_kernel <base> <dir>
 	write_kernel_base kfake-full
 	write_kernel_base kfake-holey
 	printf 'build_remove .config\nfill_from kfake-full\n' >>"$KFF_BASES/kfake-holey"
+}
+
+@test "build: snapshot leftovers are removed and missing files filled in, in the scratch copy only" {
+	local k=$BATS_TEST_TMPDIR/holey full=$BATS_TEST_TMPDIR/full
+	holey_bases "$k" "$full"
 	import_kernel kfake-holey "$k"
 	# the fill base must be cached: skip, naming the command
 	run "$BUILD" none kfake-holey
@@ -573,17 +582,7 @@ import_kernel() { # import_kernel <base> <dir>
 
 @test "build: the scratch copy is reset path by path, as a whole-tree reset would leave it" {
 	local k=$BATS_TEST_TMPDIR/holey full=$BATS_TEST_TMPDIR/full st=$BATS_TEST_TMPDIR/two t=$BATS_TEST_TMPDIR/t
-	cp -a "$K/k5" "$full"
-	echo '/* only in the full tree */' >"$full/arch/x86/kernel/entry.S"
-	fixture_git -C "$full" add -A
-	fixture_git -C "$full" commit -q -m "the full tree"
-	cp -a "$K/k5" "$k"
-	printf 'CONFIG_LEFTOVER=y\n' >"$k/.config"
-	fixture_git -C "$k" add -A
-	fixture_git -C "$k" commit -q -m "a snapshot with a .config"
-	write_kernel_base kfake-full
-	write_kernel_base kfake-holey
-	printf 'build_remove .config\nfill_from kfake-full\n' >>"$KFF_BASES/kfake-holey"
+	holey_bases "$k" "$full"
 	import_kernel kfake-full "$full"
 	import_kernel kfake-holey "$k"
 	# two patches: x86.c, then i387.c
