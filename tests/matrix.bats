@@ -33,8 +33,8 @@ teardown() { rm -f "$KFF_BASES/fake-absent"; }
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ ${lines[0]} == "STACK"*"BASE"*"APPLY"*"CHECK"*"BUILD"*"BOOT"*"VERDICT" ]]
-	[[ $output == *$'\n'"stack        fake-3.11         ok       ok     -             -             ok"$'\n'* ]]
-	[[ $output == *"stack        fake-absent       -        -      -             -             SKIP  (get the tree: scripts/tree fetch fake-absent  (or: scripts/tree import fake-absent <git dir of github:example/linux> abc))"* ]]
+	[[ $output == *$'\n'"stack            fake-3.11         ok       ok     -             -             ok"$'\n'* ]]
+	[[ $output == *"stack            fake-absent       -        -      -             -             SKIP  (get the tree: scripts/tree fetch fake-absent  (or: scripts/tree import fake-absent <git dir of github:example/linux> abc))"* ]]
 	[ "${lines[-1]}" = "matrix: $KFF_CACHE/out/matrix.json" ]
 	[ "$(jq -r '.rows[0].apply' "$KFF_CACHE/out/matrix.json")" = ok ]
 	[ "$(jq -r '.rows[1].verdict' "$KFF_CACHE/out/matrix.json")" = SKIP ]
@@ -65,7 +65,7 @@ teardown() { rm -f "$KFF_BASES/fake-absent"; }
 	printf 'none fake-3.11 all\n' >"$KFF_SERIES"
 	FAKE_BOOT_NONE_RC=0 run "$SCRIPTS/matrix" --steps apply,check,boot
 	[ "$status" -eq 0 ]
-	[[ $output == *"none         fake-3.11         -        -      -             pass          ok"* ]]
+	[[ $output == *"none             fake-3.11         -        -      -             pass          ok"* ]]
 	FAKE_BOOT_NONE_RC=1 run "$SCRIPTS/matrix" --steps boot
 	[ "$status" -eq 1 ]
 }
@@ -78,7 +78,7 @@ teardown() { rm -f "$KFF_BASES/fake-absent"; }
 	run "$SCRIPTS/matrix" --steps apply
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ $output == *"bad-stack    fake-3.11         FAIL"*"FAIL  (logs: $KFF_CACHE/out/matrix-logs/bad-stack@fake-3.11.*.log)"* ]]
+	[[ $output == *"bad-stack        fake-3.11         FAIL"*"FAIL  (logs: $KFF_CACHE/out/matrix-logs/bad-stack@fake-3.11.*.log)"* ]]
 	grep -q CONFLICT "$KFF_CACHE/out/matrix-logs/bad-stack@fake-3.11.apply.log"
 }
 

@@ -117,3 +117,68 @@ quilt_stack() {
 	[[ ${lines[-1]} == "result: already fixed: $d needs none of stable-5.4; nothing done" ]]
 	[ ! -e "$OUT" ]
 }
+
+# Bug 1's stacks hold two alternative fixes: each must go on alone too.
+patch_alone() {
+	local stack=$1 n=$2
+	need_stack "$stack"
+	need_base "$stack"
+	run "$SCRIPTS/apply" "$stack:$n" "$BASE" --out "$OUT"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c ': applied$' <<<"$output")" = 1 ]
+	[[ $output == *"[1/1] $(sed -n "${n}p" "$KFF_REPO/$stack/series"): applied"* ]]
+	run "$SCRIPTS/apply" "$stack:$n" "$BASE" --quilt --out "$OUT.quilt"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+@test "stable-3.11: the upstream-shaped fix alone goes on its base (git am, quilt)" { patch_alone stable-3.11 1; }
+@test "stable-3.11: the XCR0-tracking fix alone goes on its base (git am, quilt)" { patch_alone stable-3.11 2; }
+@test "stable-4.x: the upstream-shaped fix alone goes on its base (git am, quilt)" { patch_alone stable-4.x 1; }
+@test "stable-4.x: the XCR0-tracking fix alone goes on its base (git am, quilt)" { patch_alone stable-4.x 2; }
+
+@test "stable-4.x's index lines are its proof base's blobs (4.1.19), so git am -3 can fall back" {
+	need_stack stable-4.x
+	need_base stable-4.x
+	[ "$BASE" = v4.1.19 ]
+	# The first patch's pre-image of every file is a blob of the base tree.
+	while read -r file blob; do
+		[ "$(git -C "$KFF_CACHE/trees/$BASE" rev-parse --short=7 "HEAD:$file")" = "${blob:0:7}" ]
+	done < <(awk '/^diff --git/ { f = substr($3, 3) } /^index / { split($2, a, "\\.\\."); print f, a[1] }' \
+		"$KFF_REPO/stable-4.x/$(sed -n 1p "$KFF_REPO/stable-4.x/series")")
+}
+
+@test "mainline: the fixes come before the cleanup, and only the cleanup is not for stable" {
+	need_stack mainline
+	mapfile -t p < <(sed 's|^|'"$KFF_REPO"'/mainline/|' "$KFF_REPO/mainline/series")
+	last=${p[-1]}
+	grep -q '^No functional change' "$last"
+	! grep -q '^Cc: stable@' "$last"
+	for f in "${p[@]:0:${#p[@]}-1}"; do
+		grep -q '^Cc: stable@vger.kernel.org' "$f"
+	done
+}
+
+@test "mainline: the cover letter credits upstream's commits as <12 hex> (\"subject\") and has a base-commit" {
+	c=$KFF_REPO/mainline/0000-cover-letter.patch
+	[ -f "$c" ] || skip "no cover letter"
+	for id in 'c9aef3b85f42 ("KVM: x86: Handle TIF_NEED_FPU_LOAD in kvm_{load,put}_guest_fpu()")' \
+		'a7baead7e312 ("KVM: x86: Ensure guest'"'"'s FPU state is loaded when accessing for emulation")' \
+		'2620fe268e80 ("KVM: x86: Revert "KVM: X86: Fix fpu state crash in kvm guest"")' \
+		'59f5ede3bc0f ("x86/fpu: Prevent' 'v5.6-rc1'; do
+		tr '\n' ' ' <"$c" | sed 's/  */ /g' | grep -qF "$id" || { echo "cover letter lacks: $id"; false; }
+	done
+	grep -qE '^base-commit: [0-9a-f]{40}$' "$c"
+	! grep -q '\*\*\* \(SUBJECT\|BLURB\) HERE' "$c"
+}
+
+@test "every patch names the upstream commit it parallels in a bracketed note, none claims to be it" {
+	for s in mainline stable-5.4 stable-4.x stable-3.11; do
+		while read -r p; do
+			f=$KFF_REPO/$s/$p
+			! grep -qE '^commit [0-9a-f]{40} upstream\.$|^\[ Upstream commit' "$f" || { echo "$f claims to be upstream"; false; }
+			grep -qE '^\[ .*(upstream|Upstream)' "$f" || grep -q 'This is not a backport' "$f" ||
+				{ echo "$f: no bracketed note naming upstream"; false; }
+		done <"$KFF_REPO/$s/series"
+	done
+}

@@ -930,6 +930,51 @@ C
 	jq -e '.tif_need_fpu_load.evidence[] | select(.function == "kvm_fpu_get")' <<<"$output"
 }
 
+@test "needs: the 3.11 shape needs stable-3.11's upstream-shaped fix, or the tracking one" {
+	tree_311
+	run "$SCRIPTS/status" "$T"
+	[ "$status" -eq 0 ]
+	p1=$(sed -n 1p "$KFF_REPO/stable-3.11/series") p2=$(sed -n 2p "$KFF_REPO/stable-3.11/series")
+	[[ $output == *$'\nneeds:\n  xcr0:\n    stable-3.11/'"$p1"$'\n    or stable-3.11/'"$p2"$'\n'* ]]
+	[[ $output == *"  apply in this order, in the tree: git am -3 $KFF_REPO/stable-3.11/$p1"* ]]
+	[ "$("$SCRIPTS/status" "$T" --json | jq -r '.xcr0.needs.patches | join(" ")')" = "stable-3.11/$p1" ]
+}
+
+@test "needs: the 4.1 shape before fc5b7f3bf1e1 names stable-4.x, the fixed 4.1.52 shape nothing" {
+	tree_41_old
+	run "$SCRIPTS/status" "$T" --json
+	[ "$(jq -r .xcr0.needs.stack <<<"$output")" = stable-4.x ]
+	[ "$(jq -r .xcr0.needs.alternative <<<"$output")" = "stable-4.x/$(sed -n 2p "$KFF_REPO/stable-4.x/series")" ]
+	rm -rf "$T" && mkdir -p "$T"
+	tree_41_52
+	run "$SCRIPTS/status" "$T"
+	[[ $output == *$'\nneeds: nothing from this project'* ]]
+}
+
+@test "needs: the 5.4.18 shape needs stable-5.4 1-4 in order, the 5.4.19 shape only the follow-up" {
+	tree_5418
+	run "$SCRIPTS/status" "$T" --json
+	[ "$(jq -r '.tif_need_fpu_load.needs.patches | map(sub("^stable-5.4/"; "")) | join(" ")' <<<"$output")" = "$(sed -n 1,4p "$KFF_REPO/stable-5.4/series" | paste -sd' ' -)" ]
+	rm -rf "$T" && mkdir -p "$T"
+	tree_5419
+	run "$SCRIPTS/status" "$T"
+	[[ $output == *$'\nneeds:\n  tif_need_fpu_load:\n    stable-5.4/'"$(sed -n 4p "$KFF_REPO/stable-5.4/series")"$'\n  apply in this order'* ]]
+}
+
+@test "needs: a 6.x shape (every fix, hole closed) needs nothing" {
+	tree_6x
+	run "$SCRIPTS/status" "$T"
+	[[ $output == *$'\nneeds: nothing from this project'* ]]
+	[ "$("$SCRIPTS/status" "$T" --json | jq -c .tif_need_fpu_load.needs.patches)" = '[]' ]
+}
+
+@test "needs: a 5.3 tree with the bug is told that no stack is for 5.3 yet" {
+	makefile 5 3 18
+	fpu_core_4x5x; tif_define; kvm_xcr0_helpers; kvm_vendor_xcr0; kvm_tif_broken; emu_broken
+	run "$SCRIPTS/status" "$T"
+	[[ $output == *"(no stack of this project is for 5.3 yet"* ]]
+}
+
 @test "status --bug B --json holds only B" {
 	tree_5418
 	run "$SCRIPTS/status" "$T" --bug tif_need_fpu_load --json
@@ -1008,11 +1053,16 @@ expect_base() {
 # stack_on_base STACK BASE: REAL=the files status reads, copied from the
 # cached BASE, with STACK applied by git apply (only those files: a full
 # checkout is not needed to judge; skip when either is missing).
+# stack_on_base STACK BASE [N...]: the status files of BASE with the stack's
+# patches (or only patches N...) applied, in $REAL.
 stack_on_base() {
-	local stack=$1 base=$2 p f patches=() inc=()
+	local stack=$1 base=$2 p f patches=() inc=() n=0
+	shift 2
 	real_base "$base"
 	[ -s "$KFF_REPO/$stack/series" ] || skip "stack $stack has no patches yet"
 	while read -r p; do
+		n=$((n + 1))
+		[ $# -eq 0 ] || [[ " $* " == *" $n "* ]] || continue
 		patches+=("$KFF_REPO/$stack/$p")
 	done < <(awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$KFF_REPO/$stack/series")
 	local dst=$BATS_TEST_TMPDIR/$base
@@ -1037,8 +1087,26 @@ stack_on_base() {
 	[ "$(jq -r .xcr0.fixed_by <<<"$output")" = guest-xcr0-flag ]
 }
 
-@test "real v4.1.52 + stable-4.x: xcr0 fixed by the guest-XCR0 flag" {
-	stack_on_base stable-4.x v4.1.52
+@test "real v3.11 + stable-3.11's first patch alone: xcr0 fixed by fc5b7f3bf1e1's shape" {
+	stack_on_base stable-3.11 v3.11 1
+	run "$SCRIPTS/status" "$REAL"
+	[[ $output == *"xcr0 (bug 1, guest XCR0 live while an interrupt uses the FPU): fixed"* ]]
+	[[ $output == *$'\nneeds: nothing from this project'* ]]
+	[ "$("$SCRIPTS/status" "$REAL" --json | jq -r .xcr0.fixed_by)" = fc5b7f3bf1e1 ]
+}
+
+@test "real v3.11 + stable-3.11's second patch alone: xcr0 fixed by the guest-XCR0 flag" {
+	stack_on_base stable-3.11 v3.11 2
+	[ "$("$SCRIPTS/status" "$REAL" --json | jq -r .xcr0.fixed_by)" = guest-xcr0-flag ]
+}
+
+@test "real v4.1.19 + stable-4.x's first patch alone: xcr0 fixed by fc5b7f3bf1e1's shape" {
+	stack_on_base stable-4.x v4.1.19 1
+	[ "$("$SCRIPTS/status" "$REAL" --json | jq -r .xcr0.fixed_by)" = fc5b7f3bf1e1 ]
+}
+
+@test "real v4.1.52 + stable-4.x's tracking patch (4.1.52 has the first): xcr0 fixed by the flag" {
+	stack_on_base stable-4.x v4.1.52 2
 	run "$SCRIPTS/status" "$REAL" --json
 	[ "$(jq -r .xcr0.fixed_by <<<"$output")" = guest-xcr0-flag ]
 }

@@ -5,10 +5,34 @@
 # A stack is named (mainline, stable-5.4, ...) or given as a directory path
 # (a user's own variant); "none" means no patches at all.
 
-# kff_stack_resolve <stack|dir|none>: sets STACK_NAME and STACK_DIR.
+# A stack may be narrowed to some of its patches: "<stack>:<N>[,<N>...]"
+# (patch numbers, 1 or 0001), e.g. stable-3.11:1 for a user who takes only
+# the first fix. Its cell is named "<stack>-<NNNN>[-<NNNN>...]".
+kff_stack_subset_re='^(.+):([0-9]+(,[0-9]+)*)$'
+
+# kff_stack_cell_name <stack-arg>: the name a stack argument's cells carry.
+kff_stack_cell_name() {
+	local arg=$1 name sel n
+	if [[ $arg =~ $kff_stack_subset_re ]]; then
+		name=${BASH_REMATCH[1]} sel=${BASH_REMATCH[2]}
+		[[ $name == */* ]] && name=$(basename "$name")
+		for n in ${sel//,/ }; do name+=$(printf -- '-%04d' "$((10#$n))"); done
+		printf '%s\n' "$name"
+	elif [[ $arg == */* ]]; then
+		basename "$(cd "$arg" && pwd)"
+	else
+		printf '%s\n' "$arg"
+	fi
+}
+
+# kff_stack_resolve <stack|dir|none|stack:N,...>: sets STACK_NAME and STACK_DIR.
 # shellcheck disable=SC2034 # STACK_NAME is for the caller
 kff_stack_resolve() {
 	local arg=$1
+	if [[ $arg =~ $kff_stack_subset_re ]]; then
+		kff_stack_resolve_subset "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+		return
+	fi
 	if [ "$arg" = none ]; then
 		STACK_NAME=none
 		STACK_DIR=
@@ -24,6 +48,31 @@ kff_stack_resolve() {
 		STACK_NAME=$arg
 	fi
 	kff_stack_validate_series "$STACK_DIR"
+}
+
+# The patches of stack <from> numbered in <sel> ("1,3"), as a stack
+# directory of its own under the cache (rewritten on every call).
+kff_stack_resolve_subset() {
+	local from=$1 sel=$2 n f name files=() dir
+	kff_stack_resolve "$from"
+	[ "$STACK_NAME" != none ] || kff_usage_error "stack 'none' has no patches to select"
+	name=$(kff_stack_cell_name "$from:$sel")
+	for n in ${sel//,/ }; do
+		f=$(kff_stack_files | awk -v p="$(printf '%04d-' "$((10#$n))")" \
+			'{ b = $0; sub(/.*\//, "", b) } index(b, p) == 1 { print; exit }')
+		[ -n "$f" ] || kff_usage_error "stack '$STACK_NAME' has no patch $n (its series: $(kff_stack_files | xargs -n1 basename | paste -sd' ' -))"
+		case " ${files[*]} " in *" $f "*) kff_usage_error "patch $n is selected twice in '$from:$sel'" ;; esac
+		files+=("$f")
+	done
+	dir=$KFF_CACHE/stacks/$name
+	rm -rf "$dir" && mkdir -p "$dir"
+	# Series order, whatever order the numbers were given in.
+	kff_stack_files | while read -r f; do
+		case " ${files[*]} " in *" $f "*) cp "$f" "$dir/" && basename "$f" ;; esac
+	done >"$dir/series"
+	[ -f "$STACK_DIR/checkpatch-ignore" ] && cp "$STACK_DIR/checkpatch-ignore" "$dir/"
+	STACK_DIR=$dir
+	STACK_NAME=$name
 }
 
 # A quilt series names patch files, one per line, optionally "-pN"; we take
