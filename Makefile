@@ -28,7 +28,7 @@ deps:
 
 # Shell lint first: it is quick and catches what the tests would trip over.
 lint:
-	shellcheck -x $(filter-out scripts/lib,$(wildcard scripts/[a-z]*)) scripts/lib/*.sh .ci/run \
+	shellcheck -x $(filter-out scripts/lib scripts/data,$(wildcard scripts/[a-z]*)) scripts/lib/*.sh .ci/run \
 		$(wildcard repro/initramfs/init repro/initramfs/mk*)
 
 check: deps lint

@@ -11,8 +11,8 @@ SCRIPTS=$KFF_REPO/scripts
 
 fixture_git() {
 	GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_SYSTEM=/dev/null \
-	GIT_AUTHOR_NAME=Fixture GIT_AUTHOR_EMAIL=fixture@example.org \
-	GIT_COMMITTER_NAME=Fixture GIT_COMMITTER_EMAIL=fixture@example.org \
+	GIT_AUTHOR_NAME=Fixture GIT_AUTHOR_EMAIL=fixture@kernel.test \
+	GIT_COMMITTER_NAME=Fixture GIT_COMMITTER_EMAIL=fixture@kernel.test \
 	GIT_AUTHOR_DATE='2001-01-01T00:00:00Z' GIT_COMMITTER_DATE='2001-01-01T00:00:00Z' \
 		git -c init.defaultBranch=master "$@"
 }
@@ -66,10 +66,10 @@ make_stack() {
 	sed -i 's/^\t\treturn __thread_has_fpu(current);/\t\treturn __thread_has_fpu(current) \&\& !guest_xcr0_live();/' \
 		"$t/arch/x86/kernel/i387.c"
 	fixture_git -C "$t" commit -q -a -m "x86/fpu: refuse the FPU while guest XCR0 is live" \
-		-m "Body." -m "Signed-off-by: Fixture <fixture@example.org>"
+		-m "Body." -m "Signed-off-by: Fixture <fixture@kernel.test>"
 	sed -i 's/^\t\tvcpu->guest_xcr0_loaded = 1;/\t\tmark_guest_xcr0_live();\n&/' "$t/arch/x86/kvm/x86.c"
 	fixture_git -C "$t" commit -q -a -m "KVM: x86: mark guest XCR0 live" \
-		-m "Body." -m "Signed-off-by: Fixture <fixture@example.org>"
+		-m "Body." -m "Signed-off-by: Fixture <fixture@kernel.test>"
 	stack_from_branch "$t" "$d" stack
 }
 

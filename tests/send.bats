@@ -39,7 +39,7 @@ Body one.
 Fixes: 5f409e20b794 ("x86/fpu: Defer FPU state load until return to userspace")
 Cc: stable@vger.kernel.org # 5.2.x
 Cc: Trailer Person <tp@example.org>
-Signed-off-by: Fixture <fixture@example.org>
+Signed-off-by: Fixture <fixture@kernel.test>
 M
 	echo 'int fixture_b2;' >>"$t/arch/x86/kvm/emulate.c"
 	fixture_git -C "$t" commit -q -a -F - <<'M'
@@ -48,7 +48,7 @@ KVM: x86: fixture change two
 Body two.
 
 Cc: stable@vger.kernel.org
-Signed-off-by: Fixture <fixture@example.org>
+Signed-off-by: Fixture <fixture@kernel.test>
 M
 	mkdir -p "$d"
 	fixture_git -C "$t" format-patch -q ${cover:+--cover-letter} -o "$d" master..work
@@ -73,6 +73,12 @@ setup() {
 	export FIXS=$BATS_FILE_TMPDIR/send
 	export KFF_CACHE=$BATS_TEST_TMPDIR/cache
 	OUT=$BATS_TEST_TMPDIR/out
+	# The sender: a git identity of the test's own, whatever the machine has.
+	export GIT_CONFIG_GLOBAL=$BATS_TEST_TMPDIR/gitconfig GIT_CONFIG_NOSYSTEM=1
+	printf '[user]\n\tname = Test Sender\n\temail = sender@kernel.test\n' >"$GIT_CONFIG_GLOBAL"
+	# No branch is end of life unless a test says so (the real list is below).
+	export KFF_EOL_FILE=$BATS_TEST_TMPDIR/eol
+	: >"$KFF_EOL_FILE"
 }
 
 subjects() { grep -h '^Subject:' "$@"; }
@@ -311,6 +317,12 @@ real_stack() {
 	else
 		grep -q -- '--to=stable@vger.kernel.org' "$OUT/send-email.txt"
 	fi
+	grep -q -- "'--from=Test Sender <sender@kernel.test>'" "$OUT/send-email.txt"
+	# Every patch is the sender's or keeps a real author, and passes check.
+	! grep -q 'example\.org\|^From: kvm-fpu-fixes' "$OUT"/[0-9]*.patch
+	for s in "$OUT"/[0-9]*.patch; do
+		[[ $s == */0000-cover-letter.patch ]] || grep -q '^Signed-off-by: Test Sender <sender@kernel.test>$' "$s"
+	done
 	[ -d "$USER_CACHE/trees/$base/.git" ] ||
 		skip "base $base not cached for the git am check; get it with: scripts/tree fetch $base"
 	local pl=()
@@ -333,8 +345,8 @@ real_stack() {
 	real_stack stable-3.11 "PATCH 3.11" v3.11
 }
 
-@test "real stack stable-4.x: [PATCH 4.1 n/N], git am onto v4.1.52" {
-	real_stack stable-4.x "PATCH 4.1" v4.1.52
+@test "real stack stable-4.x: [PATCH 4.1 n/N], git am onto v4.1.19 (its proof base)" {
+	real_stack stable-4.x "PATCH 4.1" v4.1.19
 }
 
 @test "real stack stable-5.4: [PATCH 5.4 n/N], git am onto v5.4.18" {
@@ -343,4 +355,99 @@ real_stack() {
 
 @test "real stack mainline: [PATCH n/N] with cover letter, git am onto v5.5-rc5" {
 	real_stack mainline PATCH v5.5-rc5
+}
+
+# ---- sender identity and end of life ---------------------------------------
+
+# placeholder_stack DIR: the stable-5.4 fixture as the placeholder wrote it.
+placeholder_stack() {
+	cp -r "$FIXS/stable-5.4" "$1"
+	sed -i 's/^From: .*/From: kvm-fpu-fixes <kvm-fpu-fixes@example.org>/;
+		s/^Signed-off-by: .*/Signed-off-by: kvm-fpu-fixes <kvm-fpu-fixes@example.org>/' "$1"/0*.patch
+}
+
+@test "send: a placeholder From: and sign-off become the sender's git identity" {
+	placeholder_stack "$BATS_TEST_TMPDIR/stable-5.4"
+	run "$SCRIPTS/send" "$BATS_TEST_TMPDIR/stable-5.4" --out "$OUT"
+	[ "$status" -eq 0 ]
+	for p in "$OUT"/0*.patch; do
+		[ "$(grep -c '^From: Test Sender <sender@kernel.test>$' "$p")" -eq 1 ]
+		[ "$(grep -c '^Signed-off-by: Test Sender <sender@kernel.test>$' "$p")" -eq 1 ]
+		! grep -q 'kvm-fpu-fixes' "$p"
+	done
+	[[ $(cat "$OUT/send-email.txt") == *"'--from=Test Sender <sender@kernel.test>'"* ]]
+	[[ $output == *"From: Test Sender <sender@kernel.test>"* ]]
+	# What send wrote passes check's identity rules.
+	cp "$BATS_TEST_TMPDIR/stable-5.4/series" "$OUT/"
+	run "$SCRIPTS/check" "$OUT" --no-checkpatch
+	echo "$output"
+	[[ $output != *"placeholder"* ]] && [[ $output != *"has not signed off"* ]]
+}
+
+@test "send: a real author is kept, and the sender signs off after them" {
+	run "$SCRIPTS/send" "$FIXS/stable-5.4" --out "$OUT"
+	[ "$status" -eq 0 ]
+	p=$(ls "$OUT"/0001-*.patch)
+	grep -q '^From: Fixture <fixture@kernel.test>$' "$p"
+	[ "$(sed -n '/^Signed-off-by:/p' "$p" | paste -sd'|' -)" = "Signed-off-by: Fixture <fixture@kernel.test>|Signed-off-by: Test Sender <sender@kernel.test>" ]
+}
+
+@test "send without a git identity exits 4 and says how to set one" {
+	: >"$GIT_CONFIG_GLOBAL"
+	cd "$BATS_TEST_TMPDIR"
+	run "$SCRIPTS/send" "$FIXS/stable-5.4" --out "$OUT"
+	[ "$status" -eq 4 ]
+	[[ $output == *"no git identity to send as: set git config user.name and user.email"* ]]
+}
+
+@test "send: an end-of-life branch gets a warning, where it can still go, and no stable@" {
+	unset KFF_EOL_FILE
+	run "$SCRIPTS/send" "$FIXS/stable-5.4" --out "$OUT"
+	[ "$status" -eq 0 ]
+	[[ $output == *"send: 5.4 is end of life on kernel.org (since 2025-12, last release -): stable@vger.kernel.org will not take it"* ]]
+	[[ $output == *"It can still go to:"*"kernel-team@lists.ubuntu.com"* ]]
+	[[ $output == *"add --to <addr>"* ]]
+	! grep -q 'stable@vger.kernel.org' "$OUT/send-email.txt"
+	! grep -q -- '--to=' "$OUT/send-email.txt"
+	# the Cc: of the other trailers stays
+	grep -q "'--cc=Trailer Person <tp@example.org>'" "$OUT/send-email.txt"
+}
+
+@test "send: --to overrides the end-of-life default, the warning stays" {
+	unset KFF_EOL_FILE
+	run "$SCRIPTS/send" "$FIXS/stable-5.4" --out "$OUT" --to kernel-team@lists.ubuntu.com
+	[ "$status" -eq 0 ]
+	[[ $output == *"5.4 is end of life"* ]]
+	[[ $output != *"It can still go to:"* ]]
+	grep -q -- '--to=kernel-team@lists.ubuntu.com' "$OUT/send-email.txt"
+	! grep -q 'stable@vger.kernel.org' "$OUT/send-email.txt"
+}
+
+@test "send: mainline (v5.5-rc) is end of life too: no kvm list by default" {
+	unset KFF_EOL_FILE
+	run "$SCRIPTS/send" "$FIXS/mainline" --out "$OUT"
+	[ "$status" -eq 0 ]
+	[[ $output == *"send: 5.5 is end of life on kernel.org (since 2020-04-21, last release 5.5.19): kvm@vger.kernel.org will not take it"* ]]
+	! grep -q -- '--to=' "$OUT/send-email.txt"
+}
+
+@test "send: a branch that is not end of life is addressed to stable@ as before" {
+	unset KFF_EOL_FILE
+	run "$SCRIPTS/send" "$FIXS/stable-5.4" --out "$OUT" --version 6.12
+	[ "$status" -eq 0 ]
+	[[ $output != *"end of life"* ]]
+	grep -q -- '--to=stable@vger.kernel.org' "$OUT/send-email.txt"
+}
+
+@test "send: a malformed end-of-life list is an error naming file and line" {
+	printf '# c\n5.4 soon -\n' >"$KFF_EOL_FILE"
+	run "$SCRIPTS/send" "$FIXS/stable-5.4" --out "$OUT"
+	[ "$status" -eq 2 ]
+	[[ $output == *"send: $KFF_EOL_FILE line 2 is not \"<branch> <YYYY-MM[-DD]> <last release|->\": 5.4 soon -"* ]]
+}
+
+@test "every target branch of the stacks is in the end-of-life list" {
+	for b in 3.10 3.11 3.12 3.14 3.16 3.18 3.19 4.0 4.1 5.2 5.3 5.4 5.5; do
+		grep -q "^$b " "$KFF_REPO/scripts/data/eol" || { echo "missing: $b"; false; }
+	done
 }
