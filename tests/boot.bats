@@ -33,7 +33,7 @@ EOF
 @test "boot --help prints the usage and exits 0" {
 	run "$SCRIPTS/boot" --help
 	[ "$status" -eq 0 ]
-	[[ $output == *"Usage: scripts/boot <stack|none> <base>"* ]]
+	[[ $output == *"Usage: scripts/boot <stack|stack:N,...|none> <base>"* ]]
 }
 
 @test "boot without arguments is a usage error" {
@@ -111,6 +111,28 @@ EOF
 	[ "$status" -eq 4 ]
 	[[ $output == *"cell stable-3.11@v3.11 is not built"* ]]
 	[[ $output == *"scripts/build stable-3.11 v3.11"* ]]
+}
+
+@test "boot of some of a stack's patches names the cell <stack>-<NNNN>" {
+	run "$SCRIPTS/boot" stable-3.11:1 v3.11 --test xcr0
+	[ "$status" -eq 4 ]
+	[[ $output == *"cell stable-3.11-0001@v3.11 is not built"* ]]
+	[[ $output == *"scripts/build stable-3.11:1 v3.11"* ]]
+	run "$SCRIPTS/boot" no-such-stack:1 v3.11 --test xcr0
+	[ "$status" -eq 2 ]
+	[[ $output == *"unknown stack 'no-such-stack'"* ]]
+}
+
+@test "a patch selection that names no patch, or one twice, is bad input" {
+	run "$SCRIPTS/apply" stable-3.11:9 v3.11
+	[ "$status" -eq 2 ]
+	[[ $output == *"stack 'stable-3.11' has no patch 9 (its series: 0001-"* ]]
+	run "$SCRIPTS/check" stable-3.11:1,1 --no-checkpatch
+	[ "$status" -eq 2 ]
+	[[ $output == *"patch 1 is selected twice in 'stable-3.11:1,1'"* ]]
+	run "$SCRIPTS/check" stable-3.11:2 --no-checkpatch
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == "check: stable-3.11-0002 (1 patch(es)"* ]]
 }
 
 @test "boot of a built cell without metadata skips with the build command" {

@@ -922,8 +922,8 @@ use_real_v3_11() {
 	run "$BUILD" "$st" v3.11 --kvm-only
 	[ "$status" -eq 0 ]
 	# one more statement in the stack's x86.c hunk
-	sed -i 's/^+\t\t\tkernel_fpu_guest_xcr0_begin();$/+\t\t\tkernel_fpu_guest_xcr0_begin(); barrier();/' "$st"/0001-*.patch
-	grep -q 'barrier();' "$st"/0001-*.patch
+	sed -i 's/^+\t\t\tkernel_fpu_guest_xcr0_begin();$/+\t\t\tkernel_fpu_guest_xcr0_begin(); barrier();/' "$st"/0002-*.patch
+	grep -q 'kernel_fpu_guest_xcr0_begin(); barrier();' "$st"/0002-*.patch
 	run "$BUILD" "$st" v3.11 --kvm-only
 	echo "$output"
 	[ "$status" -eq 0 ]
