@@ -630,18 +630,91 @@ fpu_state_log() { test_log fpu-state 1 "$@"; }
 	[[ $output == *"scripts/build $m debian-5.10"* ]]
 }
 
-@test "boot: a hung guest is cut off by --timeout and exits 124" {
+@test "boot: a hung guest is cut off by --timeout, exits 124, and its vCPUs' registers are kept" {
+	command -v socat >/dev/null || skip "socat absent (apt-get install socat)"
+	fake_cell
+	# The fake QEMU answers on its monitor socket with two vCPUs' registers.
+	cat >"$FAKE/regs" <<'EOF'
+CPU#0
+RAX=0000000000000000 RBX=0000000000000000 RCX=0000000000000000 RDX=0000000000000000
+RIP=ffffffff9a000130 RFL=00000046 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=0
+CPU#1
+RIP=000055d0c0ffee00 RFL=00000246 [---Z-P-] CPL=3 II=0 A20=1 SMM=0 HLT=0
+EOF
+	cat >"$FAKE/bin/qemu-system-x86_64" <<'SH'
+#!/bin/bash
+while [ $# -gt 0 ]; do
+	[ "$1" != -monitor ] || { sock=${2#unix:}; sock=${sock%%,*}; }
+	shift
+done
+socat "UNIX-LISTEN:$sock,fork" SYSTEM:"cat $FAKE/regs" &
+s=$!
+trap 'kill $s; exit 143' TERM
+echo "KTAP version 1"
+echo "# kff: kernel-text ffffffff9a000000"
+echo "1..1"
+echo "# kff: test-start xcr0 uptime=14.000 stress=ipi clobber=0 seconds=5"
+sleep 60 &
+wait $!
+SH
+	run "$SCRIPTS/boot" none v4.1.52 --test xcr0 --timeout 2
+	echo "$output"
+	[ "$status" -eq 124 ]
+	[[ $output == *"xcr0: timeout"* ]]
+	[[ $output == *"the boot hung (no end after 2s)"* ]]
+	[ "$(jq -r .tests.xcr0.result "$CELL/result.json")" = timeout ]
+	[ "$(jq -r .qemu_exit "$CELL/result.json")" = 124 ]
+	[ "$(jq -r .hang_report "$CELL/result.json")" = "$CELL/hang.txt" ]
+	# three samples of both vCPUs, the KASLR offset taken off
+	[ "$(grep -c '^sample [123] vCPU [01]: ' "$CELL/hang.txt")" -eq 6 ]
+	grep -q '^sample 3 vCPU 0: RIP ffffffff9a000130 (link-time ffffffff81000130) .* IF=0 CPL=0' "$CELL/hang.txt"
+	grep -q '^sample 1 vCPU 1: .*(user space) IF=1 CPL=3' "$CELL/hang.txt"
+	[ "$(jq -r '.hang_vcpus | length' "$CELL/result.json")" = 6 ]
+	grep -q '^CPU#1$' "$CELL/hang.txt"
+}
+
+@test "boot: a guest that ends while its registers are read is still a hang" {
 	fake_cell
 	cat >"$FAKE/bin/qemu-system-x86_64" <<'SH'
 #!/bin/bash
 echo "KTAP version 1"
 echo "1..1"
 echo "# kff: test-start xcr0 uptime=14.000 stress=ipi clobber=0 seconds=5"
-exec sleep 60
+sleep 3
+echo "    ok 1 xcr0"
+echo "    ok 2 vmm_alive"
+echo "# kff: test-end xcr0 uptime=20.00 rc=0 taint=0->0"
+echo "ok 1 xcr0"
+echo "# kff: done uptime=20.1"
 SH
 	run "$SCRIPTS/boot" none v4.1.52 --test xcr0 --timeout 2
 	[ "$status" -eq 124 ]
-	[[ $output == *"xcr0: timeout"* ]]
 	[ "$(jq -r .tests.xcr0.result "$CELL/result.json")" = timeout ]
-	[ "$(jq -r .qemu_exit "$CELL/result.json")" = 124 ]
+	# the whole console is kept
+	grep -q '^ok 1 xcr0' "$CELL/boot.log"
+}
+
+@test "hang report: RIPs are named from a System.map with KASLR taken off" {
+	. "$SCRIPTS/lib/hang.sh"
+	printf '%s\n' 'ffffffff81000000 T _text' 'ffffffff81000100 T do_work' \
+		'ffffffff81000200 t spin_here' 'ffffffff81000300 D some_data' 'ffffffff81100000 T _etext' \
+		>"$BATS_TEST_TMPDIR/System.map"
+	run kff_hang_symbolize "$BATS_TEST_TMPDIR/System.map" ffffffffa0200000 <<'EOF'
+CPU#0
+RIP=ffffffffa0200234 RFL=00000246 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=0
+CPU#1
+RIP=ffffffffa0200100 RFL=00000046 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=1
+CPU#0
+RIP=ffffffffc0123456 RFL=00000046 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=0
+CPU#1
+EIP=000fd09a EFL=00000002 [-------] CPL=0 II=0 A20=1 SMM=0 HLT=1
+EOF
+	echo "$output"
+	[ "${lines[0]}" = "sample 1 vCPU 0: RIP ffffffffa0200234 (link-time ffffffff81000234) spin_here+0x34 IF=1 CPL=0 HLT=0" ]
+	[ "${lines[1]}" = "sample 1 vCPU 1: RIP ffffffffa0200100 (link-time ffffffff81000100) do_work+0x0 IF=0 CPL=0 HLT=1" ]
+	[ "${lines[2]}" = "sample 2 vCPU 0: RIP ffffffffc0123456 (link-time -) (module space) IF=0 CPL=0 HLT=0" ]
+	[[ ${lines[3]} == "sample 2 vCPU 1: EIP 000fd09a (not in 64-bit mode"* ]]
+	# no map: the link-time address still, no name
+	run kff_hang_symbolize '' ffffffffa0200000 <<<$'CPU#0\nRIP=ffffffffa0200234 RFL=00000246 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=0'
+	[ "$output" = "sample 1 vCPU 0: RIP ffffffffa0200234 (link-time ffffffff81000234) (no System.map) IF=1 CPL=0 HLT=0" ]
 }

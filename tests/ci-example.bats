@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
-# ci/github-actions.yml, the example workflow for users: it parses as YAML,
-# has the shape GitHub expects, and every script, subcommand and option its
-# steps use exists in this repository.
+# ci/github-actions.yml, the example workflow for users: it is what
+# scripts/ci-workflow generates from ./series (one job per row), it parses as
+# YAML, has the shape GitHub expects, and every script, subcommand and option
+# its steps use exists in this repository.
 
 load helpers
 
@@ -45,11 +46,49 @@ setup() {
 	[ -x "$KFF_REPO/.ci/run" ]
 }
 
-@test "ci example: the matrix caches the trees and ccache under \$KFF_CACHE" {
+@test "ci example: each row job caches its tree and ccache under \$KFF_CACHE and uploads its cells" {
 	wf=$(wf_json)
 	[ "$(jq -r '.env.KFF_CACHE' <<<"$wf")" != null ]
-	jq -e '[.jobs.matrix.steps[] | select(.uses // "" | startswith("actions/cache@")) | .with.path] |
-		(any(test("KFF_CACHE.*/trees/")) and any(test("KFF_CACHE.*/ccache$")))' <<<"$wf"
+	jq -e '[.jobs.row.steps[] | select(.uses // "" | startswith("actions/cache@")) | .with.path] |
+		(any(test("KFF_CACHE.*/trees/.*matrix.row.base")) and any(test("KFF_CACHE.*/ccache$")))' <<<"$wf"
+	jq -e '.jobs.row.strategy.matrix.row | test("fromJSON\\(needs.plan.outputs.rows\\)")' <<<"$wf"
+	jq -e '[.jobs.row.steps[] | select(.uses // "" | startswith("actions/upload-artifact@"))
+		| .with.path | test("matrix.row.unpatched") and test("matrix.row.cell")] == [true]' <<<"$wf"
+	jq -e '[.jobs.row.steps[].run // empty | select(test("scripts/tree fetch"))] | length == 1' <<<"$wf"
+}
+
+@test "ci example: the committed workflow is what scripts/ci-workflow makes of ./series" {
+	run "$SCRIPTS/ci-workflow" --check "$YML"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# and the check fails on a workflow that lags behind ./series
+	grep -v '"row":"stable-3.11 v3.16"' "$YML" >"$BATS_TEST_TMPDIR/old.yml"
+	run "$SCRIPTS/ci-workflow" --check "$BATS_TEST_TMPDIR/old.yml"
+	[ "$status" -eq 1 ]
+	[[ $output == *"does not match ./series"* ]]
+}
+
+@test "ci example: the plan has one row per row of ./series, with how its tree is fetched" {
+	wf=$(wf_json)
+	script=$(jq -r '.jobs.plan.steps[] | select(.id == "rows") | .run' <<<"$wf")
+	ROWS=$(jq -r '.jobs.plan.steps[] | select(.id == "rows") | .env.ROWS' <<<"$wf")
+	out=$BATS_TEST_TMPDIR/github_output
+	(cd "$KFF_REPO" && WANT='' ROWS=$ROWS GITHUB_OUTPUT=$out bash -euo pipefail -c "$script" >/dev/null)
+	got=$(sed -n 's/^rows=//p' "$out" | jq -r '.[] | "\(.stack) \(.base) \(.tests)"')
+	want=$(awk '!/^[[:space:]]*(#|$)/ { print $1, $2, $3 }' "$KFF_REPO/series")
+	[ "$got" = "$want" ]
+	rows=$(sed -n 's/^rows=//p' "$out")
+	[ "$(jq -r '.[] | select(.base == "v3.11") | .fetch' <<<"$rows" | sort -u)" = kernel.org ]
+	[ "$(jq -r '.[] | select(.base == "debian-6.1") | .fetch' <<<"$rows")" = debian ]
+	[ "$(jq -r '.[] | select(.base == "v5.5-rc5") | .fetch' <<<"$rows")" = import ]
+	[ "$(jq -r '.[] | select(.row == "stable-3.11:1 v3.11") | .cell' <<<"$rows")" = stable-3.11-0001@v3.11 ]
+	[ "$(jq -r '.[] | select(.row == "none debian-6.1") | .cell' <<<"$rows")" = none@debian-6.1 ]
+	# artifact names: no characters upload-artifact refuses
+	[ "$(jq -r '.[].artifact' <<<"$rows" | grep -c '[^A-Za-z0-9._-]')" -eq 0 ]
+	# every row is a row scripts/matrix --row takes
+	while read -r r; do
+		grep -qE "^${r%% *}[[:space:]]+${r#* }[[:space:]]" "$KFF_REPO/series"
+	done < <(jq -r '.[].row' <<<"$rows")
 }
 
 @test "ci example: every scripts/X a step runs exists and is executable" {
@@ -76,25 +115,28 @@ setup() {
 	while read -r opt; do
 		[[ $help_matrix == *"$opt"* ]] || { echo "scripts/matrix has no '$opt'"; return 1; }
 	done < <(grep -oE 'scripts/matrix( --[a-z-]+ [^ ]+)*' <<<"$runs" | grep -oE -- '--[a-z-]+' | sort -u)
-	[[ $runs == *"scripts/matrix --base"* ]]
+	[[ $runs == *"scripts/matrix --row"* ]]
 }
 
-@test "ci example: the default bases exist and have rows in series" {
+@test "ci example: the dispatch input picks the rows of the bases it names" {
 	wf=$(wf_json)
-	bases=$(jq -r '.on.workflow_dispatch.inputs.bases.default' <<<"$wf")
-	[ -n "$bases" ]
-	for b in $bases; do
-		[ -f "$KFF_REPO/bases/$b" ] || { echo "no bases/$b"; return 1; }
-		awk -v b="$b" '!/^[[:space:]]*#/ && $2 == b { f = 1 } END { exit !f }' "$KFF_REPO/series" ||
-			{ echo "no series row for $b"; return 1; }
-	done
-}
-
-@test "ci example: the plan step turns series into a JSON list of the chosen bases" {
-	wf=$(wf_json)
-	script=$(jq -r '.jobs.plan.steps[] | select(.id == "bases") | .run' <<<"$wf")
+	script=$(jq -r '.jobs.plan.steps[] | select(.id == "rows") | .run' <<<"$wf")
+	ROWS=$(jq -r '.jobs.plan.steps[] | select(.id == "rows") | .env.ROWS' <<<"$wf")
 	out=$BATS_TEST_TMPDIR/github_output
-	(cd "$KFF_REPO" && WANT="v3.11 debian-6.1 no-such-base" GITHUB_OUTPUT=$out bash -euo pipefail -c "$script")
-	list=$(sed -n 's/^bases=//p' "$out")
-	[ "$(jq -c 'sort' <<<"$list")" = '["debian-6.1","v3.11"]' ]
+	(cd "$KFF_REPO" && WANT="v3.11 debian-6.1 no-such-base" ROWS=$ROWS GITHUB_OUTPUT=$out \
+		bash -euo pipefail -c "$script" >/dev/null)
+	list=$(sed -n 's/^rows=//p' "$out")
+	[ "$(jq -c '[.[].base] | unique' <<<"$list")" = '["debian-6.1","v3.11"]' ]
+	[ "$(jq length <<<"$list")" -eq "$(awk '!/^[[:space:]]*#/ && ($2 == "v3.11" || $2 == "debian-6.1")' "$KFF_REPO/series" | wc -l)" ]
+}
+
+@test "ci-workflow: bad input is one line on stderr and exit 2" {
+	run "$SCRIPTS/ci-workflow" --bogus
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 1 ]
+	run "$SCRIPTS/ci-workflow" --check /nonexistent
+	[ "$status" -eq 2 ]
+	run "$SCRIPTS/ci-workflow" --help
+	[ "$status" -eq 0 ]
+	[[ $output == *"Usage: scripts/ci-workflow"* ]]
 }
