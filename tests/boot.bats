@@ -649,16 +649,20 @@ while [ $# -gt 0 ]; do
 done
 socat "UNIX-LISTEN:$sock,fork" SYSTEM:"cat $FAKE/regs" &
 s=$!
-trap 'kill $s; exit 143' TERM
+trap 'kill $s $w; exit 143' TERM
 echo "KTAP version 1"
 echo "# kff: kernel-text ffffffff9a000000"
 echo "1..1"
 echo "# kff: test-start xcr0 uptime=14.000 stress=ipi clobber=0 seconds=5"
 sleep 60 &
-wait $!
+w=$!
+wait $w
 SH
+	SECONDS=0
 	run "$SCRIPTS/boot" none v4.1.52 --test xcr0 --timeout 2
 	echo "$output"
+	# 2 s, three samples 2 s apart, QEMU stopped: well before the fake's 60 s
+	[ "$SECONDS" -lt 30 ]
 	[ "$status" -eq 124 ]
 	[[ $output == *"xcr0: timeout"* ]]
 	[[ $output == *"the boot hung (no end after 2s)"* ]]
@@ -686,8 +690,18 @@ echo "    ok 2 vmm_alive"
 echo "# kff: test-end xcr0 uptime=20.00 rc=0 taint=0->0"
 echo "ok 1 xcr0"
 echo "# kff: done uptime=20.1"
+# a stray child that keeps the console (stdout) open after QEMU is gone,
+# and nothing else of what it inherited
+(
+	for fd in $(ls /proc/$BASHPID/fd); do
+		[ "$fd" -le 2 ] || eval "exec $fd>&-"
+	done
+	exec sleep 60
+) 2>/dev/null &
 SH
+	SECONDS=0
 	run "$SCRIPTS/boot" none v4.1.52 --test xcr0 --timeout 2
+	[ "$SECONDS" -lt 30 ]
 	[ "$status" -eq 124 ]
 	[ "$(jq -r .tests.xcr0.result "$CELL/result.json")" = timeout ]
 	# the whole console is kept
