@@ -5,8 +5,9 @@
 #   make STEPS=apply,check    only some steps (MATRIX_ARGS="--base v3.11" filters)
 #   make check                the test suite (always-on tier + whatever trees are cached)
 #   make deps                 install the Debian packages (root) or print the apt-get line
-#   make positive-control     Debian 5.10 with bug 2 put back must fail, without it pass
-#                             (fetches linux-source-5.10; first run about 40 min on 2 cores)
+#   make positive-control     Debian 5.10 with bug 2 put back must fail, without it pass,
+#                             10 boots each (make check does 2 and 1; the fetch and the
+#                             cold build, about 9 min on 2 cores, are shared)
 
 SHELL := /bin/bash
 STEPS ?= apply,check,build,boot
