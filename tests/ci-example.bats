@@ -19,6 +19,17 @@ if True in d:
 print(json.dumps(d))' "$YML"
 }
 
+# plan_rows WANT: the rows the plan job's own script gives for the dispatch
+# input WANT, as JSON
+plan_rows() {
+	local wf script rows out=$BATS_TEST_TMPDIR/github_output
+	wf=$(wf_json)
+	script=$(jq -r '.jobs.plan.steps[] | select(.id == "rows") | .run' <<<"$wf")
+	rows=$(jq -r '.jobs.plan.steps[] | select(.id == "rows") | .env.ROWS' <<<"$wf")
+	(cd "$KFF_REPO" && WANT=$1 ROWS=$rows GITHUB_OUTPUT=$out bash -euo pipefail -c "$script" >/dev/null)
+	sed -n 's/^rows=//p' "$out"
+}
+
 setup() {
 	python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml not installed (apt-get install python3-yaml)"
 }
@@ -69,15 +80,10 @@ setup() {
 }
 
 @test "ci example: the plan has one row per row of ./series, with how its tree is fetched" {
-	wf=$(wf_json)
-	script=$(jq -r '.jobs.plan.steps[] | select(.id == "rows") | .run' <<<"$wf")
-	ROWS=$(jq -r '.jobs.plan.steps[] | select(.id == "rows") | .env.ROWS' <<<"$wf")
-	out=$BATS_TEST_TMPDIR/github_output
-	(cd "$KFF_REPO" && WANT='' ROWS=$ROWS GITHUB_OUTPUT=$out bash -euo pipefail -c "$script" >/dev/null)
-	got=$(sed -n 's/^rows=//p' "$out" | jq -r '.[] | "\(.stack) \(.base) \(.tests)"')
+	rows=$(plan_rows '')
+	got=$(jq -r '.[] | "\(.stack) \(.base) \(.tests)"' <<<"$rows")
 	want=$(awk '!/^[[:space:]]*(#|$)/ { print $1, $2, $3 }' "$KFF_REPO/series")
 	[ "$got" = "$want" ]
-	rows=$(sed -n 's/^rows=//p' "$out")
 	[ "$(jq -r '.[] | select(.base == "v3.11") | .fetch' <<<"$rows" | sort -u)" = kernel.org ]
 	[ "$(jq -r '.[] | select(.base == "debian-6.1") | .fetch' <<<"$rows")" = debian ]
 	[ "$(jq -r '.[] | select(.base == "v5.5-rc5") | .fetch' <<<"$rows")" = import ]
@@ -119,13 +125,7 @@ setup() {
 }
 
 @test "ci example: the dispatch input picks the rows of the bases it names" {
-	wf=$(wf_json)
-	script=$(jq -r '.jobs.plan.steps[] | select(.id == "rows") | .run' <<<"$wf")
-	ROWS=$(jq -r '.jobs.plan.steps[] | select(.id == "rows") | .env.ROWS' <<<"$wf")
-	out=$BATS_TEST_TMPDIR/github_output
-	(cd "$KFF_REPO" && WANT="v3.11 debian-6.1 no-such-base" ROWS=$ROWS GITHUB_OUTPUT=$out \
-		bash -euo pipefail -c "$script" >/dev/null)
-	list=$(sed -n 's/^rows=//p' "$out")
+	list=$(plan_rows "v3.11 debian-6.1 no-such-base")
 	[ "$(jq -c '[.[].base] | unique' <<<"$list")" = '["debian-6.1","v3.11"]' ]
 	[ "$(jq length <<<"$list")" -eq "$(awk '!/^[[:space:]]*#/ && ($2 == "v3.11" || $2 == "debian-6.1")' "$KFF_REPO/series" | wc -l)" ]
 }
