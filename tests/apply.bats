@@ -130,7 +130,7 @@ setup() {
 @test "bad input: unknown stack, unknown base, uncached base" {
 	run "$SCRIPTS/apply" no-such-stack fake-3.11
 	[ "$status" -eq 2 ]
-	[ "$output" = "apply: unknown stack 'no-such-stack' (known: mainline stable-5.4 stable-4.x stable-3.11)" ]
+	[ "$output" = "apply: unknown stack 'no-such-stack' (known: mainline stable-5.4 stable-5.3 stable-5.2 stable-4.x stable-3.11)" ]
 	run "$SCRIPTS/apply" "$FIX/stack" no-such-base
 	[ "$status" -eq 2 ]
 	[[ $output == "apply: unknown base 'no-such-base' (known: fake-3.11 "* ]]

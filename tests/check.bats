@@ -110,7 +110,7 @@ setup() {
 @test "bad input: unknown stack, none, missing checkpatch, extra args" {
 	run "$SCRIPTS/check" no-such-stack
 	[ "$status" -eq 2 ]
-	[ "$output" = "check: unknown stack 'no-such-stack' (known: mainline stable-5.4 stable-4.x stable-3.11)" ]
+	[ "$output" = "check: unknown stack 'no-such-stack' (known: mainline stable-5.4 stable-5.3 stable-5.2 stable-4.x stable-3.11)" ]
 	run "$SCRIPTS/check" none
 	[ "$status" -eq 2 ]
 	[ "$output" = "check: stack 'none' has no patches to check" ]

@@ -43,7 +43,8 @@ scratch_of() {
 
 @test "compat: no compat patch is part of a stack, and no stack patch is a compat one" {
 	local s
-	for s in mainline stable-5.4 stable-4.x stable-3.11; do
+	[ -n "$(stack_names)" ]
+	for s in $(stack_names); do
 		[ -f "$KFF_REPO/$s/series" ] || continue
 		if grep -l '^Subject: \[PATCH[^]]*\] compat: ' "$KFF_REPO/$s"/*.patch; then
 			return 1

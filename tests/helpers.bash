@@ -120,3 +120,6 @@ tree_sum() {
 		find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha256sum) |
 		sha256sum | cut -d' ' -f1
 }
+
+# The project's stacks, as scripts/lib/common.sh lists them.
+stack_names() { sed -n 's/^KFF_STACKS="\(.*\)"$/\1/p' "$KFF_REPO/scripts/lib/common.sh"; }

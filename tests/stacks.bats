@@ -75,6 +75,12 @@ quilt_stack() {
 @test "stable-5.4: lint and checkpatch clean" { check_stack stable-5.4; }
 @test "stable-5.4: git am -3 onto its base, then 'already applied'" { am_stack stable-5.4; }
 @test "stable-5.4: quilt push -a onto its base" { quilt_stack stable-5.4; }
+@test "stable-5.3: lint and checkpatch clean" { check_stack stable-5.3; }
+@test "stable-5.3: git am -3 onto its base, then 'already applied'" { am_stack stable-5.3; }
+@test "stable-5.3: quilt push -a onto its base" { quilt_stack stable-5.3; }
+@test "stable-5.2: lint and checkpatch clean" { check_stack stable-5.2; }
+@test "stable-5.2: git am -3 onto its base, then 'already applied'" { am_stack stable-5.2; }
+@test "stable-5.2: quilt push -a onto its base" { quilt_stack stable-5.2; }
 @test "mainline: lint and checkpatch clean" { check_stack mainline; }
 @test "mainline: git am -3 onto its base, then 'already applied'" { am_stack mainline; }
 @test "mainline: quilt push -a onto its base" { quilt_stack mainline; }
@@ -173,7 +179,8 @@ patch_alone() {
 }
 
 @test "every patch names the upstream commit it parallels in a bracketed note, none claims to be it" {
-	for s in mainline stable-5.4 stable-4.x stable-3.11; do
+	[ -n "$(stack_names)" ]
+	for s in $(stack_names); do
 		while read -r p; do
 			f=$KFF_REPO/$s/$p
 			! grep -qE '^commit [0-9a-f]{40} upstream\.$|^\[ Upstream commit' "$f" || { echo "$f claims to be upstream"; false; }

@@ -844,7 +844,7 @@ C
 	run status_json
 	[ "$status" -eq 0 ]
 	[ "$(jq -r .tif_need_fpu_load.verdict <<<"$output")" = affected ]
-	[ "$(jq -c .tif_need_fpu_load.checks <<<"$output")" = '{"load_put":"missing","emulator":"missing","reload_before_entry":"missing"}' ]
+	[ "$(jq -c .tif_need_fpu_load.checks <<<"$output")" = '{"user_fpu":"handled","load_put":"missing","emulator":"missing","reload_before_entry":"missing"}' ]
 	[ "$(jq -r .tif_need_fpu_load.hard_irq.state <<<"$output")" = open ]
 	jq -e '.tif_need_fpu_load.evidence[] | select(.function == "kvm_load_guest_fpu" and (.text | test("copy_fpregs_to_fpstate")))' <<<"$output"
 	jq -e '.tif_need_fpu_load.evidence[] | select(.function == "em_fninit" and (.text | test("fninit")))' <<<"$output"
@@ -968,11 +968,54 @@ C
 	[ "$("$SCRIPTS/status" "$T" --json | jq -c .tif_need_fpu_load.needs.patches)" = '[]' ]
 }
 
-@test "needs: a 5.3 tree with the bug is told that no stack is for 5.3 yet" {
+# stack_patches STACK N...: "STACK/<patch N> ..." as status names them.
+stack_patches() {
+	local s=$1 n
+	shift
+	for n in "$@"; do printf '%s/%s\n' "$s" "$(sed -n "${n}p" "$KFF_REPO/$s/series")"; done | paste -sd' ' -
+}
+
+tif_needs() { jq -r '.tif_need_fpu_load.needs.patches | join(" ")' <<<"$output"; }
+
+@test "needs: a 5.3 tree with the bug needs stable-5.3 1-4 in order" {
 	makefile 5 3 18
 	fpu_core_4x5x; tif_define; kvm_xcr0_helpers; kvm_vendor_xcr0; kvm_tif_broken; emu_broken
+	run "$SCRIPTS/status" "$T" --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .tif_need_fpu_load.needs.stack <<<"$output")" = stable-5.3 ]
+	[ "$(tif_needs)" = "$(stack_patches stable-5.3 1 2 3 4)" ]
+}
+
+# 5.2.0 .. 5.2.3: the VMM's FPU state in the task's thread.fpu (240c35a3783a)
+# and the reload still right before VM entry (no e751732486eb yet).
+kvm_tif_52() {
+	kvm_tif_broken
+	sed -i -e 's/copy_fpregs_to_fpstate(vcpu->arch.user_fpu)/copy_fpregs_to_fpstate(\&current->thread.fpu)/' \
+		-e 's/&vcpu->arch.user_fpu->state/\&current->thread.fpu.state/' \
+		-e '/^void kvm_arch_vcpu_load/,/^}/{/fpregs_assert_state_consistent/d;/TIF_NEED_FPU_LOAD/d;/switch_fpu_return/d}' \
+		-e 's/^\tWARN_ON_ONCE(test_thread_flag(TIF_NEED_FPU_LOAD));/\tif (test_thread_flag(TIF_NEED_FPU_LOAD))\n\t\tswitch_fpu_return();/' \
+		"$T/arch/x86/kvm/x86.c"
+}
+
+@test "needs: the 5.2.1 shape (VMM state in the task) needs all of stable-5.2, no revert" {
+	makefile 5 2 1
+	fpu_core_4x5x; tif_define; kvm_xcr0_helpers; kvm_vendor_xcr0; kvm_tif_52; emu_broken
+	run "$SCRIPTS/status" "$T" --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -c .tif_need_fpu_load.checks <<<"$output")" = '{"user_fpu":"missing","load_put":"missing","emulator":"missing","reload_before_entry":"handled"}' ]
+	[ "$(tif_needs)" = "$(stack_patches stable-5.2 1 2 3 4)" ]
+	jq -e '.tif_need_fpu_load.evidence[] | select(.function == "kvm_load_guest_fpu" and (.text | test("current->thread.fpu")))' <<<"$output"
 	run "$SCRIPTS/status" "$T"
-	[[ $output == *"(no stack of this project is for 5.3 yet"* ]]
+	[[ $output == *"checks: user FPU state missing, load/put missing, emulator missing, reload before entry handled"* ]]
+	[[ $output == *"the VMM's FPU state is kept in the task's own thread.fpu"* ]]
+}
+
+@test "needs: a later 5.2.y shape (user_fpu back, e751732486eb in) skips 1 and takes stable-5.3's revert" {
+	makefile 5 2 21
+	fpu_core_4x5x; tif_define; kvm_xcr0_helpers; kvm_vendor_xcr0; kvm_tif_broken; emu_broken
+	run "$SCRIPTS/status" "$T" --json
+	[ "$(tif_needs)" = "$(stack_patches stable-5.2 2 3) $(stack_patches stable-5.3 3) $(stack_patches stable-5.2 4)" ]
+	[[ $(jq -r .tif_need_fpu_load.needs.note <<<"$output") == *"stable-5.3's revert"* ]]
 }
 
 @test "status --bug B --json holds only B" {
@@ -1045,6 +1088,8 @@ expect_base() {
 @test "real v3.16: xcr0 affected" { expect_base v3.16 affected not-affected; }
 @test "real v3.18.63: xcr0 fixed (fc5b7f3bf1e1 backport)" { expect_base v3.18.63 fixed not-affected; }
 @test "real v4.1.19: xcr0 affected (before the 4.1.y fc5b7f3bf1e1 backport)" { expect_base v4.1.19 affected not-affected; }
+@test "real v5.2.1: tif affected (VMM state in the task), hard-IRQ hole open" { expect_base v5.2.1 not-affected affected open; }
+@test "real v5.3.1: tif affected, hard-IRQ hole open" { expect_base v5.3.1 not-affected affected open; }
 @test "real v5.4.1: tif affected, hard-IRQ hole open" { expect_base v5.4.1 not-affected affected open; }
 @test "real v5.4.59: tif fixed, hard-IRQ hole open" { expect_base v5.4.59 not-affected fixed open; }
 @test "real v5.4.286: tif fixed, hard-IRQ hole still open late in 5.4.y" { expect_base v5.4.286 not-affected fixed open; }
@@ -1124,6 +1169,18 @@ stack_on_base() {
 @test "real v5.4.18 + stable-5.4: tif fixed" {
 	stack_on_base stable-5.4 v5.4.18
 	[ "$("$SCRIPTS/status" "$REAL" --bug tif_need_fpu_load --verdict-only)" = fixed ]
+}
+
+@test "real v5.3.1 + stable-5.3: tif fixed, hole closed" {
+	stack_on_base stable-5.3 v5.3.1
+	[ "$("$SCRIPTS/status" "$REAL" --bug tif_need_fpu_load --verdict-only)" = fixed ]
+	[ "$("$SCRIPTS/status" "$REAL" --json | jq -r .tif_need_fpu_load.hard_irq.state)" = closed ]
+}
+
+@test "real v5.2.1 + stable-5.2: tif fixed, hole closed" {
+	stack_on_base stable-5.2 v5.2.1
+	[ "$("$SCRIPTS/status" "$REAL" --bug tif_need_fpu_load --verdict-only)" = fixed ]
+	[ "$("$SCRIPTS/status" "$REAL" --json | jq -r .tif_need_fpu_load.hard_irq.state)" = closed ]
 }
 
 @test "real v5.5-rc5 + mainline: tif fixed" {

@@ -8,7 +8,7 @@
 KFF_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KFF_CACHE=${KFF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-fpu-fixes}
 KFF_PROG=${KFF_PROG:-$(basename "$0")}
-KFF_STACKS="mainline stable-5.4 stable-4.x stable-3.11"
+KFF_STACKS="mainline stable-5.4 stable-5.3 stable-5.2 stable-4.x stable-3.11"
 # Tests point these at generated fixtures.
 KFF_BASES=${KFF_BASES:-$KFF_ROOT/bases}
 KFF_SERIES=${KFF_SERIES:-$KFF_ROOT/series}

@@ -403,6 +403,19 @@ st_tif_exists() {
 	return 1
 }
 
+# Check 0 (ec269475cba7): while the guest's FPU state is loaded, the VMM's
+# has a place of its own. 5.2.0 .. 5.2.3 kept it in the task's thread.fpu
+# (240c35a3783a), which every save of the task's registers (a context
+# switch, kernel_fpu_begin()) overwrites with the guest's.
+st_tif_user_fpu() {
+	local key=tif_need_fpu_load hit file line text
+	hit=$(st_body kvm_load_guest_fpu | awk -F'\t' '$0 ~ /\(&current->thread\.fpu\)/ { print; exit }')
+	[ -n "$hit" ] || return 0
+	IFS=$'\t' read -r file line text <<<"$hit"
+	st_ev "$key" "$file" "$line" kvm_load_guest_fpu "$text"
+	return 1
+}
+
 # Check 1 (c9aef3b85f42): every register save in KVM's load/put of the guest
 # FPU tests TIF_NEED_FPU_LOAD first.
 st_tif_loadput() {
@@ -526,7 +539,7 @@ st_tif_hardirq() {
 }
 
 st_bug_tif() {
-	local key=tif_need_fpu_load tifdef c_lp c_emu c_rl hard reason verdict
+	local key=tif_need_fpu_load tifdef c_uf c_lp c_emu c_rl hard reason verdict
 	if ! tifdef=$(st_tif_exists); then
 		st_emit "$key" not-affected \
 			"the tree has no TIF_NEED_FPU_LOAD (the deferred FPU reload arrived in 5.2): the FPU registers always hold the running task's state while KVM runs" |
@@ -537,7 +550,8 @@ st_bug_tif() {
 	local file line text
 	IFS=$'\t' read -r file line text <<<"$tifdef"
 	st_ev "$key" "$file" "$line" "$(st_fn_at "$file" "$line")" "$text"
-	c_lp=handled c_emu=handled c_rl=handled
+	c_uf=handled c_lp=handled c_emu=handled c_rl=handled
+	st_tif_user_fpu || c_uf=missing
 	st_tif_loadput || c_lp=missing
 	st_tif_emulator || c_emu=missing
 	st_tif_reload || c_rl=missing
@@ -547,6 +561,7 @@ st_bug_tif() {
 		hard=open
 	fi
 	local missing=()
+	[ "$c_uf" = handled ] || missing+=("the VMM's FPU state is kept in the task's own thread.fpu, which every save of the task's registers overwrites while the guest's state is loaded (240c35a3783a; upstream ec269475cba7 gave it back a place of its own)")
 	[ "$c_lp" = handled ] || missing+=("kvm_load/put_guest_fpu() save the registers without testing TIF_NEED_FPU_LOAD (upstream c9aef3b85f42)")
 	[ "$c_emu" = handled ] || missing+=("the emulator touches FPU registers without a get/put that locks and reloads them (upstream a7baead7e312)")
 	[ "$c_rl" = handled ] || missing+=("the registers are not reloaded right before VM entry, or are reloaded in kvm_arch_vcpu_load() with interrupts on (e751732486eb, reverted upstream by 2620fe268e80)")
@@ -572,9 +587,9 @@ st_bug_tif() {
 	local by=
 	[ "$verdict" = fixed ] && by=upstream-tif-fixes
 	st_emit "$key" "$verdict" "$reason" "$by" |
-		jq --arg lp "$c_lp" --arg emu "$c_emu" --arg rl "$c_rl" --arg hs "$hard" --arg hr "$hreason" \
+		jq --arg uf "$c_uf" --arg lp "$c_lp" --arg emu "$c_emu" --arg rl "$c_rl" --arg hs "$hard" --arg hr "$hreason" \
 			--argjson hev "$(st_ev_json hard_irq)" \
-			'. + {checks: {load_put: $lp, emulator: $emu, reload_before_entry: $rl},
+			'. + {checks: {user_fpu: $uf, load_put: $lp, emulator: $emu, reload_before_entry: $rl},
 			      hard_irq: {state: $hs, reason: $hr, evidence: $hev}}' >"$ST_W/$key.json"
 }
 
