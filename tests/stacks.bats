@@ -189,3 +189,24 @@ patch_alone() {
 		done <"$KFF_REPO/$s/series"
 	done
 }
+
+@test "each stack, and bug 1's first patch alone, is classed under the bug it fixes" {
+	run bash -c 'cd "$1" && . scripts/lib/common.sh && . scripts/lib/stack.sh
+		for s in stable-3.11 stable-3.11:1 stable-3.11:2 stable-4.x:1 stable-4.x:2 \
+			stable-5.2 stable-5.2:1 stable-5.3 stable-5.4 mainline mainline:5; do
+			kff_stack_resolve "$s"; echo "$s $(kff_stack_bug)"
+		done' _ "$KFF_REPO"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "stable-3.11 xcr0
+stable-3.11:1 xcr0
+stable-3.11:2 xcr0
+stable-4.x:1 xcr0
+stable-4.x:2 xcr0
+stable-5.2 tif_need_fpu_load
+stable-5.2:1 tif_need_fpu_load
+stable-5.3 tif_need_fpu_load
+stable-5.4 tif_need_fpu_load
+mainline tif_need_fpu_load
+mainline:5 tif_need_fpu_load" ]
+}

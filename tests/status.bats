@@ -1084,6 +1084,38 @@ expect_base() {
 }
 
 @test "real v3.10.108: xcr0 affected (no fc5b7f3bf1e1 in 3.10.y)" { expect_base v3.10.108 affected not-affected; }
+@test "real v3.12.24: xcr0 affected" { expect_base v3.12.24 affected not-affected; }
+@test "real v3.19.8: xcr0 affected (3.19.y never took fc5b7f3bf1e1)" { expect_base v3.19.8 affected not-affected; }
+
+# xcr0_needs: "<patches> | <alternative>" that status names for $REAL
+# (call real_base first, in the test itself, so that a missing tree skips).
+xcr0_needs() {
+	"$SCRIPTS/status" "$REAL" --json | jq -r '.xcr0.needs | "\(.patches | join(" ")) | \(.alternative // "-")"'
+}
+
+@test "needs on real v3.12.24: stable-3.11's patch 1, or its patch 2" {
+	real_base v3.12.24
+	[ "$(xcr0_needs)" = "$(stack_patches stable-3.11 1) | $(stack_patches stable-3.11 2)" ]
+}
+
+@test "needs on real v3.19.8: patch 1 from stable-4.x (4.x's x86.c), patch 2 from stable-3.11 (3.x's i387.c)" {
+	real_base v3.19.8
+	[ "$(xcr0_needs)" = "$(stack_patches stable-4.x 1) | $(stack_patches stable-3.11 2)" ]
+}
+
+@test "needs on real v3.14.65: no patch 1 applies, the tracking fix alone" {
+	real_base v3.14.65
+	[ "$(xcr0_needs)" = "$(stack_patches stable-3.11 2) | -" ]
+	[[ $("$SCRIPTS/status" "$REAL" --json | jq -r .xcr0.needs.note) == "no copy of the upstream-shaped fix"* ]]
+}
+
+@test "needs on a tree neither patch applies to names the tree's own stack and says so" {
+	tree_311
+	run "$SCRIPTS/status" "$T" --json
+	[ "$(jq -r .xcr0.needs.stack <<<"$output")" = stable-3.11 ]
+	[[ $(jq -r .xcr0.needs.note <<<"$output") == "neither patch of stable-3.11 applies as is"* ]]
+}
+
 @test "real v3.14.65: xcr0 affected" { expect_base v3.14.65 affected not-affected; }
 @test "real v3.16: xcr0 affected" { expect_base v3.16 affected not-affected; }
 @test "real v3.18.63: xcr0 fixed (fc5b7f3bf1e1 backport)" { expect_base v3.18.63 fixed not-affected; }

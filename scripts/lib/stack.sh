@@ -104,9 +104,19 @@ kff_stack_files() {
 		while read -r p; do printf '%s/%s\n' "$STACK_DIR" "$p"; done
 }
 
-# Which bug a stack fixes (the scripts/status key), from the files it touches.
+# Which bug a stack fixes (the scripts/status key): from what its patches
+# say (bug 2's all name TIF_NEED_FPU_LOAD, bug 1's the guest XCR0; bug 1's
+# first patch touches arch/x86/kvm only), else from the files they touch.
 kff_stack_bug() {
 	local files
+	if kff_stack_files | xargs -r grep -q 'TIF_NEED_FPU_LOAD' 2>/dev/null; then
+		echo tif_need_fpu_load
+		return
+	fi
+	if kff_stack_files | xargs -r grep -qi 'guest.*xcr0\|xcr0.*guest' 2>/dev/null; then
+		echo xcr0
+		return
+	fi
 	files=$(kff_stack_files | xargs -r grep -h '^+++ b/' 2>/dev/null || true)
 	if grep -q 'i387\|fpu-internal' <<<"$files"; then
 		echo xcr0
