@@ -101,6 +101,25 @@ setup() {
 	[ -z "$(ls -A "$KFF_CACHE/work")" ]
 }
 
+@test "conflict under quilt names the file whose hunk failed, not the last one patched" {
+	local t=$BATS_TEST_TMPDIR/two-files
+	cp -r "$FIX/tree" "$t"
+	fixture_git -C "$t" checkout -q -b both
+	sed -i 's/^\t\treturn __thread_has_fpu(current);/\t\treturn __thread_has_fpu(current) \&\& !guest_xcr0_live();/' \
+		"$t/arch/x86/kernel/i387.c"
+	sed -i 's/^\t\tvcpu->guest_xcr0_loaded = 1;/\t\tmark_guest_xcr0_live();\n&/' "$t/arch/x86/kvm/x86.c"
+	fixture_git -C "$t" commit -q -a -m "x86: both files in one patch" \
+		-m "Body." -m "Signed-off-by: Fixture <fixture@kernel.test>"
+	stack_from_branch "$t" "$BATS_TEST_TMPDIR/both" both
+	d=$BATS_TEST_TMPDIR/conflicting
+	cp -r "$FIX/tree" "$d" && rm -rf "$d/.git"
+	sed -i 's/return __thread_has_fpu(current);/return thread_has_fpu(current);/' "$d/arch/x86/kernel/i387.c"
+	run "$SCRIPTS/apply" "$BATS_TEST_TMPDIR/both" "$d" --quilt
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *": CONFLICT in arch/x86/kernel/i387.c Hunk #1 FAILED at "* ]]
+}
+
 @test "a tree that already holds the stack: 'already applied', exit 0" {
 	d=$BATS_TEST_TMPDIR/patched
 	git clone -q "$FIX/tree" "$d"

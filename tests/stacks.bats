@@ -85,7 +85,7 @@ quilt_stack() {
 @test "mainline: git am -3 onto its base, then 'already applied'" { am_stack mainline; }
 @test "mainline: quilt push -a onto its base" { quilt_stack mainline; }
 
-@test "every cached coverage row of ./series applies (or says what is already there)" {
+@test "every cached coverage row of ./series, and every row after a stack's first, applies (or says what is already there)" {
 	n=0
 	while read -r stack base tests; do
 		[ -f "$KFF_REPO/$stack/series" ] && [ -d "$KFF_CACHE/trees/$base/.git" ] || continue
@@ -96,7 +96,7 @@ quilt_stack() {
 		[ "$status" -eq 0 ]
 		[[ $output != *CONFLICT* ]]
 		n=$((n + 1))
-	done < <(awk '!/^[[:space:]]*(#|$)/ && $1 != "none" && $3 == "-"' "$KFF_REPO/series")
+	done < <(awk '!/^[[:space:]]*(#|$)/ && $1 != "none" && ($3 == "-" || seen[$1]++)' "$KFF_REPO/series")
 	[ "$n" -gt 0 ] || skip "no base of ./series is cached (see scripts/tree list)"
 }
 

@@ -986,6 +986,14 @@ tif_needs() { jq -r '.tif_need_fpu_load.needs.patches | join(" ")' <<<"$output";
 	[ "$(tif_needs)" = "$(stack_patches stable-5.3 1 2 3 4)" ]
 }
 
+@test "needs: a 5.5.0 .. 5.5.2 tree with the bug needs mainline 1-4 (not the cleanup)" {
+	makefile 5 5 2
+	fpu_core_4x5x; tif_define; kvm_xcr0_helpers; kvm_vendor_xcr0; kvm_tif_broken; emu_broken
+	run "$SCRIPTS/status" "$T" --json
+	[ "$(jq -r .tif_need_fpu_load.needs.stack <<<"$output")" = mainline ]
+	[ "$(tif_needs)" = "$(stack_patches mainline 1 2 3 4)" ]
+}
+
 # 5.2.0 .. 5.2.3: the VMM's FPU state in the task's thread.fpu (240c35a3783a)
 # and the reload still right before VM entry (no e751732486eb yet).
 kvm_tif_52() {
