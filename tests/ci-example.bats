@@ -73,7 +73,8 @@ setup() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# and the check fails on a workflow that lags behind ./series
-	grep -v '"row":"stable-3.11 v3.16"' "$YML" >"$BATS_TEST_TMPDIR/old.yml"
+	awk '!gone && /"row":"/ { gone = 1; next } 1' "$YML" >"$BATS_TEST_TMPDIR/old.yml"
+	[ "$(grep -c '"row":"' "$BATS_TEST_TMPDIR/old.yml")" -eq $(($(grep -c '"row":"' "$YML") - 1)) ]
 	run "$SCRIPTS/ci-workflow" --check "$BATS_TEST_TMPDIR/old.yml"
 	[ "$status" -eq 1 ]
 	[[ $output == *"does not match ./series"* ]]
