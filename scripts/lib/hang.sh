@@ -8,10 +8,37 @@
 # socat; without it the report says so and the boot is still a hang.
 
 # kff_hang_monitor <socket> <command>: the monitor's answer, without the
-# terminal escapes and carriage returns of its line editor.
+# terminal escapes and carriage returns of its line editor. The command is
+# followed by one the monitor does not know: its echo marks the end of the
+# answer, however long a busy QEMU takes to give it (a fixed wait cut
+# "info registers -a" short on a loaded host, and the report lost vCPUs).
+# The connection is held open until that mark, the socket's end, or
+# KFF_HANG_MONITOR_TIMEOUT seconds (default 30).
 kff_hang_monitor() {
-	printf '%s\n' "$2" | socat -t 3 - "UNIX-CONNECT:$1" 2>&1 |
-		sed 's/\x1b\[[0-9;]*[A-Za-z]//g; s/\r//g; /^(qemu) ./d; /^(qemu) *$/d'
+	local sock=$1 cmd=$2 t=${KFF_HANG_MONITOR_TIMEOUT:-30} mark end
+	mark=$(mktemp -u "${TMPDIR:-/tmp}/kff-monitor.XXXXXX")
+	{
+		printf '%s\nkff-end-of-answer\n' "$cmd"
+		end=$((SECONDS + t))
+		while [ ! -e "$mark" ] && [ "$SECONDS" -lt "$end" ]; do sleep 0.2; done
+	} | timeout "$((t + 5))" socat -t 0.5 - "UNIX-CONNECT:$sock" 2>&1 |
+		sed -u 's/\x1b\[[0-9;]*[A-Za-z]//g; s/\r//g' |
+		{
+			# bash, not awk: mawk reads ahead and would not see the mark
+			# until the connection closed.
+			local line over=''
+			while IFS= read -r line; do
+				[ -z "$over" ] || continue
+				if [[ $line == *kff-end-of-answer* ]]; then
+					over=1
+					: >"$mark"
+				elif ! [[ $line =~ ^\(qemu\)\ . || $line =~ ^\(qemu\)\ *$ ]]; then
+					printf '%s\n' "$line"
+				fi
+			done
+			: >"$mark"
+		}
+	rm -f "$mark"
 }
 
 # kff_hang_symbolize <System.map> <run-time _text address or ''>: read
